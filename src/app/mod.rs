@@ -1,0 +1,95 @@
+//! The edge: the one place that touches files, the clock, the terminal and the database.
+//! Each command lives in its own file; they pass `now` and seeds down to the pure cores.
+
+mod clock;
+mod completions;
+
+use clap::CommandFactory;
+use miette::Result;
+
+use crate::cli::{Cli, ColorWhen, Command};
+
+pub use clock::now;
+
+/// How a command that ran to completion ended; errors are `Err` (exit 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the command worked and found problems (lint errors, wrong answers, failed expects).
+    Problems,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Problems => 1,
+        }
+    }
+}
+
+/// Run one parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    configure_colour(cli.global.color);
+    match cli.command {
+        None => not_yet("quiz"),
+        Some(Command::Quiz(_)) => not_yet("quiz"),
+        Some(Command::Export(_)) => not_yet("export"),
+        Some(Command::Check(_)) => not_yet("check"),
+        Some(Command::List(_)) => not_yet("list"),
+        Some(Command::Sync(_)) => not_yet("sync"),
+        Some(Command::Stats(_)) => not_yet("stats"),
+        Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Completions { shell }) => completions::completions(shell),
+        Some(Command::Man) => completions::man(),
+    }
+}
+
+// Scaffolding while the commands land one by one; removed when the last one does.
+fn not_yet(command: &str) -> Result<Outcome> {
+    Err(miette::miette!(
+        "`mdcards {command}` is not available in this build yet"
+    ))
+}
+
+fn configure_colour(when: ColorWhen) {
+    let choice = match when {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    let colour = match when {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+        }
+    };
+    // Ignore the error: a hook installed twice (tests calling `run` repeatedly) is harmless.
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .color(colour)
+                .unicode(colour)
+                .terminal_links(false)
+                .build(),
+        )
+    }));
+}
+
+/// True when the error is, at any depth, a write to a closed pipe (`mdcards list | head`):
+/// that is the reader's choice, not a failure, so the process exits quietly.
+pub fn is_broken_pipe(report: &miette::Report) -> bool {
+    report.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The clap command, for the man page and completions.
+pub fn command() -> clap::Command {
+    Cli::command()
+}

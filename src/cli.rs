@@ -1,0 +1,307 @@
+//! Command-line definitions (clap derive) and nothing else: the man page, completions and
+//! `--help` all come from these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  mdcards                                   review what is due in the built-in Raft deck
+  mdcards quiz notes/                       review cards from your own notes
+  mdcards check notes/                      lint notes and run every Raft scenario
+  mdcards export raft.md raft.apkg --deck \"Mohan::DeepWork::Raft\"
+  mdcards sync notes/ --dry-run             show what editing the notes changed
+  mdcards stats                             due forecast and retention
+  mdcards sim --nodes 5 --seed 7 --ticks 2000";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mdcards",
+    version,
+    about = "Flashcards from markdown notes: spaced repetition in the terminal, Raft scenarios, Anki export",
+    long_about = None,
+    before_help = EXAMPLES,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// With no subcommand, mdcards quizzes: these are the `quiz` options.
+    #[command(flatten)]
+    pub quiz: QuizArgs,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Review database (default: the platform data directory, e.g. ~/.local/share/mdcards/reviews.sqlite3)
+    #[arg(long, global = true, env = "MDCARDS_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// When to colour output
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Review what is due (the default command)
+    #[command(before_help = "\
+Examples:
+  mdcards quiz                      the built-in Raft deck
+  mdcards quiz notes/ --new 10      your notes, at most 10 new cards today
+  mdcards quiz notes/ --cram        review everything without rescheduling
+  mdcards quiz --plain < answers    line-based mode for scripts")]
+    Quiz(QuizArgs),
+
+    /// Write an Anki package (mdanki's argument order: NOTES... OUT.apkg)
+    #[command(before_help = "\
+Examples:
+  mdcards export raft.md raft.apkg --deck \"Mohan::DeepWork::Raft\"
+  mdcards export notes/ all.apkg
+  mdcards export notes/ all.apkg --json")]
+    Export(ExportArgs),
+
+    /// Lint notes and validate every Raft scenario; exit 1 on errors
+    #[command(before_help = "\
+Examples:
+  mdcards check                     the built-in deck
+  mdcards check notes/ raft.md
+  mdcards check notes/ --json")]
+    Check(CheckArgs),
+
+    /// List the cards the notes produce, one per line
+    #[command(before_help = "\
+Examples:
+  mdcards list
+  mdcards list notes/ --json | jq '.[].front'")]
+    List(ListArgs),
+
+    /// Regenerate cards from edited notes into the review store
+    #[command(before_help = "\
+Examples:
+  mdcards sync notes/ --dry-run
+  mdcards sync notes/ --json")]
+    Sync(SyncArgs),
+
+    /// Due counts, forecast, retention and reviews per day
+    #[command(before_help = "\
+Examples:
+  mdcards stats
+  mdcards stats --json")]
+    Stats(StatsArgs),
+
+    /// Run the Raft simulator on a script or a seeded random schedule
+    #[command(before_help = "\
+Examples:
+  mdcards sim election.raft
+  mdcards sim --nodes 5 --seed 7 --ticks 2000 --drop 0.1 --partitions
+  mdcards sim --fuzz --seeds 10000")]
+    Sim(SimArgs),
+
+    /// Print a shell completion script
+    #[command(before_help = "\
+Examples:
+  mdcards completions bash > ~/.local/share/bash-completion/completions/mdcards
+  mdcards completions zsh > ~/.zfunc/_mdcards")]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff)
+    #[command(before_help = "\
+Examples:
+  mdcards man > ~/.local/share/man/man1/mdcards.1")]
+    Man,
+}
+
+/// Which notes to read. No paths means the built-in Raft deck.
+#[derive(Debug, Clone, Default, Args)]
+pub struct NotesArgs {
+    /// Markdown files or folders (searched recursively for .md and .markdown)
+    #[arg(value_name = "NOTES")]
+    pub paths: Vec<PathBuf>,
+
+    /// Deck name, `::` for nesting; overrides the notes' `# ` title
+    #[arg(long, value_name = "A::B::C")]
+    pub deck: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct QuizArgs {
+    #[command(flatten)]
+    pub notes: NotesArgs,
+
+    /// New cards per day
+    #[arg(long = "new", value_name = "N", default_value_t = 20)]
+    pub new_per_day: u32,
+
+    /// Reviews per day
+    #[arg(long = "reviews", value_name = "N", default_value_t = 200)]
+    pub reviews_per_day: u32,
+
+    /// Review every card without changing its schedule
+    #[arg(long)]
+    pub cram: bool,
+
+    /// Line-based input and output (automatic when stdin or stdout is not a terminal)
+    #[arg(long)]
+    pub plain: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Markdown files or folders, then the .apkg to write
+    #[arg(value_name = "NOTES", required = true, num_args = 1..)]
+    pub notes: Vec<PathBuf>,
+
+    /// The Anki package to write
+    #[arg(value_name = "OUT.apkg", required = true)]
+    pub out: PathBuf,
+
+    /// Deck name, `::` for nesting; overrides the notes' `# ` title
+    #[arg(long, value_name = "A::B::C")]
+    pub deck: Option<String>,
+
+    /// Instances rendered per scenario generator
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub instances: u32,
+
+    /// Print the summary as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub notes: NotesArgs,
+
+    /// Print problems as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub notes: NotesArgs,
+
+    /// Print cards as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    #[command(flatten)]
+    pub notes: NotesArgs,
+
+    /// Show what would change without writing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print the changes as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    /// Only this deck and its children
+    #[arg(long, value_name = "A::B::C")]
+    pub deck: Option<String>,
+
+    /// Print statistics as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SimArgs {
+    /// A scenario script to run (omit for a seeded random schedule)
+    #[arg(value_name = "SCRIPT.raft")]
+    pub script: Option<PathBuf>,
+
+    /// Cluster size of a random schedule
+    #[arg(long, default_value_t = 5)]
+    pub nodes: u32,
+
+    /// Seed of a random schedule
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+
+    /// Ticks to run a random schedule for
+    #[arg(long, default_value_t = 1000)]
+    pub ticks: u64,
+
+    /// Probability that the network drops a message
+    #[arg(long, default_value_t = 0.0, value_name = "P")]
+    pub drop: f64,
+
+    /// Inject partitions and heals into a random schedule
+    #[arg(long)]
+    pub partitions: bool,
+
+    /// Print terms, leaders and commit progress only
+    #[arg(long)]
+    pub summary: bool,
+
+    /// Run many random schedules with faults, checking invariants
+    #[arg(long)]
+    pub fuzz: bool,
+
+    /// Number of seeds for --fuzz
+    #[arg(long, default_value_t = 1000)]
+    pub seeds: u64,
+
+    /// Print the trace as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn definitions_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn export_takes_notes_then_out() {
+        let cli = Cli::try_parse_from([
+            "mdcards", "export", "a.md", "dir", "out.apkg", "--deck", "A::B",
+        ])
+        .unwrap();
+        let Some(Command::Export(args)) = cli.command else {
+            panic!("not export")
+        };
+        assert_eq!(args.notes, [PathBuf::from("a.md"), PathBuf::from("dir")]);
+        assert_eq!(args.out, PathBuf::from("out.apkg"));
+        assert_eq!(args.deck.as_deref(), Some("A::B"));
+    }
+
+    #[test]
+    fn bare_invocation_is_a_quiz_on_the_builtin_deck() {
+        let cli = Cli::try_parse_from(["mdcards"]).unwrap();
+        assert!(cli.command.is_none());
+        assert!(cli.quiz.notes.paths.is_empty());
+        assert_eq!(cli.quiz.new_per_day, 20);
+    }
+}

@@ -1,0 +1,148 @@
+//! The shared vocabulary: cards, their identity and where they came from.
+//!
+//! Every module speaks in these types; none of them does I/O.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A card's stable identity. It is the review store's key and the Anki note guid, so it
+/// must never change for an unchanged card, across versions of mdcards.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CardId(String);
+
+impl CardId {
+    /// An identity the author pinned with `<!-- id: NAME -->`; used verbatim.
+    pub fn pinned(name: &str) -> CardId {
+        CardId(name.trim().to_owned())
+    }
+
+    /// The identity of an unpinned card: the first 64 bits of
+    /// SHA-256(normalise(deck) ++ 0x1F ++ normalise(front)), as 16 lowercase hex digits.
+    ///
+    /// FROZEN: changing this function, `normalise`, or the separator would orphan every
+    /// review history and duplicate every note re-imported into Anki. Tests pin its values.
+    pub fn from_front(deck: &str, front: &str) -> CardId {
+        let mut hasher = Sha256::new();
+        hasher.update(normalise(deck).as_bytes());
+        hasher.update([0x1F]);
+        hasher.update(normalise(front).as_bytes());
+        let digest = hasher.finalize();
+        let mut hex = String::with_capacity(16);
+        for byte in &digest[..8] {
+            hex.push_str(&format!("{byte:02x}"));
+        }
+        CardId(hex)
+    }
+
+    /// Rebuild an id read back from storage or JSON.
+    pub fn from_stored(text: impl Into<String>) -> CardId {
+        CardId(text.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CardId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Whitespace runs collapse to one space, ends are trimmed, and letters are case-folded
+/// (Unicode lowercase), so reflowing or recapitalising a question keeps its identity.
+pub fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// A place in a notes file; line and column are 1-based, column counts characters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: u32,
+    pub col: u32,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.col)
+    }
+}
+
+/// An image a card refers to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaRef {
+    /// The destination as written in the markdown (`img/a.png`), which renderers replace.
+    pub written: String,
+    /// The destination resolved against the note file's folder.
+    pub path: PathBuf,
+    pub location: Location,
+}
+
+/// The source of a ```` ```raft ```` block: a scenario script, run by `scenario`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScenarioSource {
+    pub script: String,
+    /// Where the script's first line is, so script errors point into the notes file.
+    pub location: Location,
+}
+
+/// One flashcard, as the notes describe it. Front and back are markdown; renderers (HTML
+/// for Anki, ANSI for the terminal) work from the markdown.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    pub id: CardId,
+    /// True when the id came from `<!-- id: ... -->`.
+    pub pinned: bool,
+    /// Deck path, `::`-separated (`Mohan::DeepWork::Raft`).
+    pub deck: String,
+    pub front: String,
+    pub back: String,
+    pub tags: Vec<String>,
+    pub media: Vec<MediaRef>,
+    pub scenario: Option<ScenarioSource>,
+    /// The heading that starts the card.
+    pub location: Location,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalise_collapses_whitespace_and_folds_case() {
+        assert_eq!(normalise("  What is\n\tTerm?  "), "what is term?");
+        assert_eq!(normalise("ÉTÉ"), "été");
+    }
+
+    #[test]
+    fn id_ignores_layout_but_not_words() {
+        let a = CardId::from_front("Raft", "What is Term?");
+        assert_eq!(a, CardId::from_front("raft", "what  is\nterm?"));
+        assert_ne!(a, CardId::from_front("Raft", "What is a Term?"));
+        assert_ne!(a, CardId::from_front("Paxos", "What is Term?"));
+        assert_eq!(a.as_str().len(), 16);
+    }
+
+    #[test]
+    fn id_function_is_frozen() {
+        // Pinned value, computed independently (Python hashlib): if this changes, every
+        // user's review history is orphaned and every Anki re-import duplicates.
+        assert_eq!(
+            CardId::from_front("Raft", "What is  Term?").as_str(),
+            "c110738a0d0ea95c"
+        );
+    }
+}

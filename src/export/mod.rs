@@ -1,0 +1,1 @@
+//! Anki package export (legacy schema 11) with askama-rendered cards.

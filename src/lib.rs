@@ -1,0 +1,16 @@
+//! mdcards: flashcards from markdown notes.
+//!
+//! Pure cores (`notes`, `srs`, `raft`, `scenario`) take time and seeds as arguments;
+//! `app` is the one place that touches files, the clock, the terminal and the database.
+
+pub mod app;
+pub mod cli;
+pub mod deck;
+pub mod export;
+pub mod notes;
+pub mod quiz;
+pub mod raft;
+pub mod rng;
+pub mod scenario;
+pub mod srs;
+pub mod store;

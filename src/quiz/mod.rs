@@ -1,0 +1,1 @@
+//! Review sessions: a pure state machine and its terminal front ends.

@@ -1,0 +1,1 @@
+//! The Raft simulator: pure and deterministic, driven by messages and ticks.

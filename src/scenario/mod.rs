@@ -1,0 +1,1 @@
+//! Raft scenario scripts, question generators, and the judge that runs them on `raft`.
