@@ -40,7 +40,7 @@ def json_block(rng):
 def card(rng, n):
     topic = rng.choice(TOPICS)
     lines = [f"## Question {n}: how does {rng.choice(NOUNS)} handle {topic}?", ""]
-    lines.append(f"[#raft]() [#{topic.replace(' ', '_')}]()")
+    lines.append(f"[#raft]() [#{topic}]()")
     lines.append("")
     kind = rng.random()
     if kind < 0.2:
