@@ -18,6 +18,8 @@
 //! a reference is still undefined at the end but a later piece defines it, the file is
 //! parsed a second time with every definition known. When two pieces define one label, the
 //! first definition wins, as CommonMark says, except inside the piece holding the second.
+//! Footnote definitions are global too, with no such hook: `parse_file` parses a file that
+//! may hold footnotes (`[^`) in one piece.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -47,14 +49,14 @@ impl Definitions {
     }
 }
 
-/// Offsets of the lines that start with `# ` or `## ` (or a bare `#`/`##`), after any
-/// front matter: where a piece may end.
-pub fn boundaries(text: &str) -> Vec<usize> {
+/// Offsets of the lines from `from` on that start with `# ` or `## ` (or a bare `#`/`##`):
+/// where a piece may end.
+pub fn boundaries(text: &str, from: usize) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let skip_to = front_matter_end(text);
+    let skip_to = from;
     memchr::memmem::find_iter(bytes, b"\n#")
         .map(|newline| newline + 1)
-        .filter(|&line_start| line_start >= skip_to && is_boundary(&bytes[line_start..]))
+        .filter(|&line_start| line_start > skip_to && is_boundary(&bytes[line_start..]))
         .collect()
 }
 
@@ -64,38 +66,23 @@ fn is_boundary(line: &[u8]) -> bool {
         && matches!(line.get(hashes), None | Some(b' ' | b'\t' | b'\r' | b'\n'))
 }
 
-/// Where a `---` front matter block at the very top ends (0 if there is none): its lines
-/// may start with `#` (YAML comments) without being headings.
-fn front_matter_end(text: &str) -> usize {
-    let mut lines = text.split_inclusive('\n');
-    let Some(first) = lines.next().filter(|line| line.trim_end() == "---") else {
-        return 0;
-    };
-    let mut offset = first.len();
-    for line in lines {
-        offset += line.len();
-        if matches!(line.trim_end(), "---" | "...") {
-            return offset;
-        }
-    }
-    0
-}
-
 /// How big a piece is at least, so that setting up a parser (a few allocations) is paid
 /// once per many cards, while the tree of a piece stays small.
 pub const PIECE: usize = 64 * 1024;
 
-/// Feed every event of `text` to `sink`, with ranges into `text`, parsing piece by piece;
-/// a piece spans at least `min_piece` bytes (up to the next boundary) unless it is the last.
+/// Feed every event of `text[from..]` to `sink`, with ranges into `text`, parsing piece by
+/// piece; a piece spans at least `min_piece` bytes (up to the next boundary) unless it is
+/// the last.
 pub fn parse_in_pieces<'a>(
     text: &'a str,
+    from: usize,
     boundaries: &[usize],
     min_piece: usize,
     definitions: &mut Definitions,
     mut sink: impl FnMut(Event<'a>, Range<usize>),
 ) {
     let mut events: Vec<(Event<'a>, Range<usize>)> = Vec::new();
-    let mut start = 0;
+    let mut start = from;
     while start < text.len() {
         // The first boundary far enough from `start`.
         let first =
@@ -195,9 +182,14 @@ mod tests {
         for _pass in 0..2 {
             out.clear();
             definitions.forget_missing();
-            parse_in_pieces(text, &boundaries(text), 0, &mut definitions, |e, r| {
-                out.push((show(&e), r))
-            });
+            parse_in_pieces(
+                text,
+                0,
+                &boundaries(text, 0),
+                0,
+                &mut definitions,
+                |e, r| out.push((show(&e), r)),
+            );
             if !definitions.need_another_pass() {
                 break;
             }
@@ -208,14 +200,8 @@ mod tests {
     #[test]
     fn boundaries_are_column_zero_titles_and_cards() {
         let text = "# T\n## A\n### no\n  ## no\n#no\n##\n##\tx\n";
-        assert_eq!(boundaries(text), [4, 28, 31]);
-    }
-
-    #[test]
-    fn front_matter_comments_are_not_boundaries() {
-        let text = "---\n# comment\ntags: [a]\n---\n# T\n";
-        assert_eq!(boundaries(text), [28]);
-        assert_eq!(boundaries("---\n# x\n"), [4], "unclosed: not front matter");
+        assert_eq!(boundaries(text, 0), [4, 28, 31]);
+        assert_eq!(boundaries(text, 28), [31]);
     }
 
     #[test]
@@ -227,7 +213,8 @@ mod tests {
             "## A\n<!--\n\n## in comment\n-->\n## B\n",
             "## A\n- item\n  ```\n## B\n```\n## C\n```\n",
             "- item\n\n  ```\n  code\n```\n## inside the real fence\n```\n## D\n",
-            "---\ntags: [a]\n---\n# T\n## A\n![x][ref]\n## B\n[ref]: a.png\n",
+            "# T\n## A\n![x][ref]\n## B\n[ref]: a.png\n",
+            "## A\n\n---\n## B\nb\n---\n\n## C\n",
             "## A\n| a |\n|---|\n## B\n> q\n## C\n",
         ] {
             assert_eq!(events_in_pieces(text), events_whole(text), "{text:?}");
@@ -238,15 +225,29 @@ mod tests {
     fn references_defined_in_a_later_piece_need_a_second_pass() {
         let text = "## A\n![x][ref]\n## B\n[ref]: a.png\n";
         let mut definitions = Definitions::default();
-        parse_in_pieces(text, &boundaries(text), 0, &mut definitions, |_, _| {});
+        parse_in_pieces(
+            text,
+            0,
+            &boundaries(text, 0),
+            0,
+            &mut definitions,
+            |_, _| {},
+        );
         assert!(definitions.need_another_pass());
         definitions.forget_missing();
         let mut images = Vec::new();
-        parse_in_pieces(text, &boundaries(text), 0, &mut definitions, |e, _| {
-            if let Event::Start(Tag::Image { dest_url, .. }) = e {
-                images.push(dest_url.to_string());
-            }
-        });
+        parse_in_pieces(
+            text,
+            0,
+            &boundaries(text, 0),
+            0,
+            &mut definitions,
+            |e, _| {
+                if let Event::Start(Tag::Image { dest_url, .. }) = e {
+                    images.push(dest_url.to_string());
+                }
+            },
+        );
         assert_eq!(images, ["a.png"]);
         assert!(!definitions.need_another_pass());
     }

@@ -45,12 +45,25 @@ pub fn parse_file_in_pieces(
     min_piece: usize,
 ) -> ParsedFile {
     let source = SourceFile::new(path, text);
-    let boundaries = chunks::boundaries(text);
+    let front_matter = front_matter::locate(text);
+    let body_start = front_matter.as_ref().map_or(0, |(_, end)| *end);
+    // Footnote definitions apply to the whole document like link references, but there is
+    // no hook to share them between pieces: a file that may have any is parsed in one piece.
+    let min_piece = if text.contains("[^") {
+        usize::MAX
+    } else {
+        min_piece
+    };
+    let boundaries = chunks::boundaries(text, body_start);
     let mut definitions = Definitions::default();
     loop {
         let mut walker = Walker::new(&source, boundaries.len() + 1);
+        if let Some((content, _)) = &front_matter {
+            walker.front_matter(content.clone());
+        }
         chunks::parse_in_pieces(
             text,
+            body_start,
             &boundaries,
             min_piece,
             &mut definitions,
@@ -123,7 +136,6 @@ struct Walker<'s, 'a> {
     heading: Option<Heading>,
     tag_line: Option<TagLine>,
     code: Option<CodeBlock>,
-    front_matter: Option<Range<usize>>,
     /// Content outside any card was already reported for the current stretch.
     outside_reported: bool,
     /// Reused buffer for assembling card sides.
@@ -143,10 +155,16 @@ impl<'s, 'a> Walker<'s, 'a> {
             heading: None,
             tag_line: None,
             code: None,
-            front_matter: None,
             outside_reported: false,
             scratch: String::new(),
         }
+    }
+
+    /// The file's front matter, before any event.
+    fn front_matter(&mut self, content: Range<usize>) {
+        let text = self.text(content.clone());
+        let tags = front_matter::parse(self.source, text, content.start, &mut self.diagnostics);
+        add_unique(&mut self.file_tags, tags);
     }
 
     fn text(&self, range: Range<usize>) -> &'a str {
@@ -185,7 +203,6 @@ impl<'s, 'a> Walker<'s, 'a> {
         }
         match tag {
             Tag::Heading { level, .. } => self.start_heading(level, range),
-            Tag::MetadataBlock(_) => self.front_matter = Some(range),
             Tag::Paragraph if self.depth == 0 => {
                 if self.text(range.clone()).trim_start().starts_with("[#") {
                     self.tag_line = Some(TagLine {
@@ -230,7 +247,6 @@ impl<'s, 'a> Walker<'s, 'a> {
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
             TagEnd::Heading(_) => self.end_heading(),
-            TagEnd::MetadataBlock(_) => self.front_matter = None,
             TagEnd::Paragraph if self.depth == 0 => {
                 if let Some(line) = self.tag_line.take() {
                     self.end_tag_line(line);
@@ -264,16 +280,7 @@ impl<'s, 'a> Walker<'s, 'a> {
         }
         match event {
             Event::Text(text) => {
-                if let Some(base) = self.front_matter.clone() {
-                    let content_start = range.start.max(base.start);
-                    let tags = front_matter::parse(
-                        self.source,
-                        &text,
-                        content_start,
-                        &mut self.diagnostics,
-                    );
-                    add_unique(&mut self.file_tags, tags);
-                } else if let Some(block) = &mut self.code {
+                if let Some(block) = &mut self.code {
                     block.content_start.get_or_insert(range.start);
                     block.content.push_str(&text);
                 }
