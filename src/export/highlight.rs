@@ -854,4 +854,30 @@ mod tests {
         classes.dedup();
         assert_eq!(classes.len(), PALETTE.len());
     }
+
+    proptest::proptest! {
+        /// Highlighting only adds markup: stripped of tags and unescaped, the text is the code.
+        #[test]
+        fn highlighting_never_changes_the_text(
+            code in "[a-zA-Z0-9 _'\"`#/*\n:=(){}<>&$λé-]{0,80}",
+            lang in "(json|rust|go|python|js|java|c|bash|yaml|toml|sql|raft|none)",
+        ) {
+            let mut out = String::new();
+            code_block_into(&mut out, &lang, &code);
+            let inner = out
+                .split_once("<code>").unwrap().1
+                .rsplit_once("</code>").unwrap().0;
+            let mut text = String::new();
+            let mut rest = inner;
+            while let Some(open) = rest.find('<') {
+                text.push_str(&rest[..open]);
+                rest = &rest[open + rest[open..].find('>').unwrap() + 1..];
+            }
+            text.push_str(rest);
+            let text = text
+                .replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&amp;", "&");
+            proptest::prop_assert_eq!(text, code);
+        }
+    }
 }

@@ -61,7 +61,7 @@ pub fn protect(source: &str) -> Protected<'_> {
             continue;
         }
         let found = DELIMITERS.iter().find_map(|&(open, close, blank_lines)| {
-            if !source[at..].starts_with(open) || in_code(at) {
+            if !bytes[at..].starts_with(open.as_bytes()) || in_code(at) {
                 return None;
             }
             let body_start = at + open.len();
@@ -184,7 +184,25 @@ mod tests {
     }
 
     #[test]
+    fn non_ascii_text_around_math_is_fine() {
+        let source = "§5.4 ≥ é \\(x ≥ y\\) ü";
+        assert_eq!(round_trip(source), source);
+        assert_eq!(round_trip("≥ \\(a\\) ≥"), "≥ \\(a\\) ≥");
+    }
+
+    #[test]
     fn math_is_html_escaped_on_restore() {
         assert_eq!(round_trip(r"\(a<b\)"), r"\(a&lt;b\)");
+    }
+
+    proptest::proptest! {
+        /// Protecting and restoring gives back exactly the input (escaped), whatever it is.
+        #[test]
+        fn protect_then_restore_is_identity(source in "(\\\\|\\\\[()\\[\\]]|\\[/?latex\\]|[a-z ≥§\n`$*_])*") {
+            let protected = protect(&source);
+            let mut out = String::new();
+            protected.restore_into(&mut out, &protected.markdown);
+            proptest::prop_assert_eq!(out, crate::export::html::escape(&source));
+        }
     }
 }

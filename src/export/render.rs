@@ -89,6 +89,8 @@ pub fn markdown_to_html(source: &str, resolve: &dyn Fn(&str) -> Option<String>) 
                 Event::Text(chunk) => text.push_str(&chunk),
                 Event::End(TagEnd::CodeBlock) => {
                     let mut html = String::with_capacity(text.len() * 2);
+                    // The fence's last newline is not a line of code.
+                    let text = text.strip_suffix('\n').unwrap_or(text);
                     highlight::code_block_into(&mut html, info, text);
                     events.push(Event::Html(CowStr::from(html)));
                     code = None;
