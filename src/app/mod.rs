@@ -1,8 +1,12 @@
 //! The edge: the one place that touches files, the clock, the terminal and the database.
 //! Each command lives in its own file; they pass `now` and seeds down to the pure cores.
 
+mod check;
 mod clock;
 mod completions;
+pub mod diagnostics;
+pub mod input;
+mod list;
 
 use clap::CommandFactory;
 use miette::Result;
@@ -36,8 +40,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         None => not_yet("quiz"),
         Some(Command::Quiz(_)) => not_yet("quiz"),
         Some(Command::Export(_)) => not_yet("export"),
-        Some(Command::Check(_)) => not_yet("check"),
-        Some(Command::List(_)) => not_yet("list"),
+        Some(Command::Check(args)) => check::check(&args),
+        Some(Command::List(args)) => list::list(&args),
         Some(Command::Sync(_)) => not_yet("sync"),
         Some(Command::Stats(_)) => not_yet("stats"),
         Some(Command::Sim(_)) => not_yet("sim"),
