@@ -173,34 +173,60 @@ fn import_shows_deck_tree_note_type_fields_tags_and_media() {
     }
 }
 
-/// The whole point of guids from card ids: export, study, edit, export again, import.
+fn mdcards_export(notes: &Path, out: &Path, now: &str) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_mdcards"))
+        .arg("export")
+        .arg(notes)
+        .arg(out)
+        .args(["--deck", DECK])
+        .env("MDCARDS_NOW", now)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+const NOTES_V1: &str = "# Raft\n\n\
+## What is Term?\n[#raft]() [#terms]()\n\n1. A logical clock.\n1. Persisted before answering.\n\n\
+## RequestVote message?\n```json\n{\"term\": 5, \"voteGranted\": true}\n```\n\n\
+## Quorum size for $n$ nodes?\n\\(\\lfloor n/2 \\rfloor + 1\\)\n";
+
+/// The whole point of guids from card ids: export, study in Anki, edit the notes (one
+/// answer edited, one card removed, one added), export again, import with default options.
 #[test]
 fn reimport_updates_notes_keeps_history_and_never_duplicates() {
     let Some(python) = anki::python() else { return };
     let dir = tempfile::tempdir().unwrap();
     let collection = dir.path().join("col.anki2");
-    let first = raft_cards();
+    let notes = dir.path().join("raft.md");
     let out = dir.path().join("raft.apkg");
-    export(&first, &out, T1);
+    std::fs::write(&notes, NOTES_V1).unwrap();
+    mdcards_export(&notes, &out, "2026-01-02T03:04:05Z");
     let imported = anki::import(&python, &collection, &out);
     assert_eq!(imported["log"]["new"], 3);
+    let studied = CardId::from_front(DECK, "What is Term?");
+    let removed = CardId::from_front(DECK, "Quorum size for $n$ nodes?");
+    let reviewed = anki::anki(
+        &python,
+        &["review", collection.to_str().unwrap(), studied.as_str()],
+    );
+    assert_eq!(
+        anki::note(&reviewed["state"], studied.as_str())["reviews"],
+        1
+    );
 
-    let studied = first[0].id.as_str();
-    let reviewed = anki::anki(&python, &["review", collection.to_str().unwrap(), studied]);
-    assert_eq!(anki::note(&reviewed["state"], studied)["reviews"], 1);
-
-    // Edit one answer, remove one card, add one.
-    let mut second = first.clone();
-    second[0].back = "1. A logical clock, edited.\n".to_owned();
-    let removed = second.remove(2);
-    second.push(card(
-        DECK,
-        "What is a quorum?",
-        "A majority.\n",
-        &["raft"],
-        20,
-    ));
-    export(&second, &out, T2);
+    let edited = NOTES_V1
+        .replace("1. A logical clock.", "1. A logical clock, edited.")
+        .split("## Quorum")
+        .next()
+        .unwrap()
+        .to_owned()
+        + "## What is a quorum?\nA majority of the cluster.\n";
+    std::fs::write(&notes, edited).unwrap();
+    mdcards_export(&notes, &out, "2026-01-03T03:04:05Z");
     let result = anki::import(&python, &collection, &out);
     let log = &result["log"];
     let state = &result["state"];
@@ -212,34 +238,85 @@ fn reimport_updates_notes_keeps_history_and_never_duplicates() {
     assert_eq!(
         state["notes"].as_array().unwrap().len(),
         4,
-        "removed note stays in Anki"
+        "the removed note stays in Anki"
     );
+    assert_eq!(state["card_count"], 4);
+    let ours = |nt: &&Value| nt["name"].as_str().unwrap().starts_with("mdcards");
     assert_eq!(
         state["notetypes"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|nt| nt["name"].as_str().unwrap().starts_with("mdcards"))
+            .filter(ours)
             .count(),
         1,
         "one note type, never a copy"
     );
-    let edited = anki::note(state, studied);
+    let note = anki::note(state, studied.as_str());
     assert!(
-        edited["fields"]["Back"]
+        note["fields"]["Back"]
             .as_str()
             .unwrap()
-            .contains("edited"),
-        "{edited:#}"
+            .contains("A logical clock, edited."),
+        "{note:#}"
     );
-    assert_eq!(edited["reviews"], 1, "review history survives the update");
+    assert_eq!(note["reviews"], 1, "the review history survives the update");
     assert_eq!(state["revlog"], 1);
-    anki::note(state, removed.id.as_str());
+    anki::note(state, removed.as_str());
     assert_eq!(
         state["integrity_problems"],
         Value::Array(vec![]),
         "{state:#}"
     );
+}
+
+/// The built-in deck, exported with the mdanki command line, imports with nothing to warn
+/// about, and passes Anki's Check Database.
+#[test]
+fn builtin_deck_imports_without_warnings() {
+    let Some(python) = anki::python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("raft.apkg");
+    let builtin = Path::new(env!("CARGO_MANIFEST_DIR")).join("decks/raft.md");
+    mdcards_export(&builtin, &out, "2026-01-02T03:04:05Z");
+    let result = anki::import(&python, &dir.path().join("col.anki2"), &out);
+    let (log, state) = (&result["log"], &result["state"]);
+    let notes = state["notes"].as_array().unwrap();
+    assert!(notes.len() >= 15, "{}", notes.len());
+    assert_eq!(log["new"], notes.len());
+    assert_eq!(log["found_notes"], notes.len());
+    for kind in [
+        "duplicate",
+        "conflicting",
+        "missing_notetype",
+        "missing_deck",
+        "first_field_match",
+        "empty_first_field",
+    ] {
+        assert_eq!(log[kind], 0, "{kind}: {log:#}");
+    }
+    assert_eq!(
+        state["integrity_problems"],
+        Value::Array(vec![]),
+        "{state:#}"
+    );
+    assert_eq!(state["card_count"], notes.len());
+    for note in notes {
+        assert_eq!(note["decks"], serde_json::json!([DECK]));
+        assert!(!note["fields"]["Front"].as_str().unwrap().is_empty());
+        assert!(
+            !note["fields"]["Front"].as_str().unwrap().contains("<h2"),
+            "{note:#}"
+        );
+        assert!(
+            note["fields"]["Source"]
+                .as_str()
+                .unwrap()
+                .contains("raft.md:"),
+            "{note:#}"
+        );
+        assert_eq!(note["notetype"], "mdcards Basic");
+    }
 }
 
 /// mdanki writes `mod` in milliseconds: a later export then never looks newer to Anki.

@@ -66,11 +66,27 @@ fn front_holds_no_heading_markup() {
 fn math_keeps_backslashes_and_dollars_become_anki_delimiters() {
     let card = fixture_card();
     let note = render_card(&card, &MediaSet::collect(&card.media).unwrap());
-    assert!(note.fields[0].contains("term \\(t\\) when"), "{}", note.fields[0]);
+    assert!(
+        note.fields[0].contains("term \\(t\\) when"),
+        "{}",
+        note.fields[0]
+    );
     assert!(note.fields[0].contains("\\(t-1\\)"), "{}", note.fields[0]);
-    assert!(note.fields[1].contains("index \\(\\ge\\) its own"), "{}", note.fields[1]);
-    assert!(note.fields[1].contains("\\[\\lfloor n/2 \\rfloor + 1\\]"), "{}", note.fields[1]);
-    assert!(note.fields[1].contains("[latex]\\textbf{Figure 2}[/latex]"), "{}", note.fields[1]);
+    assert!(
+        note.fields[1].contains("index \\(\\ge\\) its own"),
+        "{}",
+        note.fields[1]
+    );
+    assert!(
+        note.fields[1].contains("\\[\\lfloor n/2 \\rfloor + 1\\]"),
+        "{}",
+        note.fields[1]
+    );
+    assert!(
+        note.fields[1].contains("[latex]\\textbf{Figure 2}[/latex]"),
+        "{}",
+        note.fields[1]
+    );
 }
 
 /// Code is highlighted into static spans: no script, nothing to load at review time.
@@ -79,7 +95,10 @@ fn code_is_static_html() {
     let card = fixture_card();
     let note = render_card(&card, &MediaSet::collect(&card.media).unwrap());
     let back = &note.fields[1];
-    assert!(back.contains("<pre class=\"mdc-code\" data-lang=\"rust\">"), "{back}");
+    assert!(
+        back.contains("<pre class=\"mdc-code\" data-lang=\"rust\">"),
+        "{back}"
+    );
     assert!(back.contains("<span class=\"tk-kw\">fn</span>"), "{back}");
     assert!(back.contains("<span class=\"tk-com\">// §5.4.1"), "{back}");
     assert!(!back.contains("<script"), "{back}");

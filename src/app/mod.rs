@@ -5,6 +5,7 @@ mod check;
 mod clock;
 mod completions;
 pub mod diagnostics;
+mod export;
 pub mod input;
 mod list;
 
@@ -39,7 +40,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         None => not_yet("quiz"),
         Some(Command::Quiz(_)) => not_yet("quiz"),
-        Some(Command::Export(_)) => not_yet("export"),
+        Some(Command::Export(args)) => export::export(&args),
         Some(Command::Check(args)) => check::check(&args),
         Some(Command::List(args)) => list::list(&args),
         Some(Command::Sync(_)) => not_yet("sync"),
