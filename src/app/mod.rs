@@ -5,6 +5,7 @@ mod check;
 mod clock;
 mod completions;
 pub mod diagnostics;
+mod export;
 pub mod input;
 mod list;
 pub mod paths;
@@ -43,7 +44,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         None => quiz::quiz(&cli.quiz, &cli.global),
         Some(Command::Quiz(args)) => quiz::quiz(&args, &cli.global),
-        Some(Command::Export(_)) => not_yet("export"),
+        Some(Command::Export(args)) => export::export(&args),
         Some(Command::Check(args)) => check::check(&args),
         Some(Command::List(args)) => list::list(&args),
         Some(Command::Sync(args)) => sync::sync(&args, &cli.global),
