@@ -18,7 +18,8 @@
 //! | Hard < Good < Easy intervals | not enforced | not enforced | enforced (each at least one day more) |
 //! | fuzz range | integer interval +- delta, low end at least 2 | none | unrounded interval +- delta, low end at least 1 |
 //! | fuzz draw | `round(random() * (n + 1) + min)`: ends half as likely, can exceed the range by one | none | uniform over the range |
-//! | retrievability | whole days (1.0 for the first 24 hours) | fractional days | fractional days |
+//! | retrievability shown | whole days (1.0 for the first 24 hours) | whole days or seconds, the caller's choice | seconds since the last review |
+//! | mean reversion | `w7 D0(4) + (1 - w7) D''` | `w7 (D0(4) - D'') + D''` (same value, other rounding) | as fsrs-rs |
 //!
 //! Our fuzz draw is uniform over py-fsrs's range (see `fuzz`), seeded by (card id, review
 //! count) rather than global randomness, so a review replays identically.

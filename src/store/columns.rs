@@ -85,15 +85,3 @@ pub fn read_state(row: &Row<'_>, first: usize) -> rusqlite::Result<CardState> {
         last_review: row.get::<_, Option<i64>>(first + 5)?.map(Timestamp),
     })
 }
-
-/// The state of a card nobody has reviewed yet (py-fsrs: Learning, step 0, no memory),
-/// due at once.
-pub fn new_card_state(now: Timestamp) -> CardState {
-    CardState {
-        state: State::Learning,
-        step: Some(0),
-        memory: None,
-        due: now,
-        last_review: None,
-    }
-}

@@ -8,10 +8,10 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::plan::{Action, StoredEntry, StoredText, plan};
 use super::{NoteCard, SourceFile, StoredSource, SyncInput, SyncReport, content_hash, in_scope};
 use crate::deck::CardId;
-use crate::srs::Timestamp;
+use crate::srs::{CardState, Timestamp};
 use crate::store::Store;
 use crate::store::cards::Sched;
-use crate::store::columns::{StateColumns, new_card_state};
+use crate::store::columns::StateColumns;
 use crate::store::error::Error;
 
 /// Above this many ids not found in scope, read the whole table instead of point lookups.
@@ -291,7 +291,7 @@ fn insert(
     now: Timestamp,
 ) -> rusqlite::Result<()> {
     let card = &note.card;
-    let sched = Sched::new(new_card_state(now));
+    let sched = Sched::new(CardState::new(now));
     let s = StateColumns::of(&sched.state);
     conn.prepare_cached(
         "INSERT INTO cards (id, pinned, deck, front, back, tags, scenario, content_hash, \
