@@ -250,6 +250,16 @@ fn malformed_tags_lines_are_errors() {
 }
 
 #[test]
+fn a_tag_without_parentheses_is_named_as_such() {
+    let parsed = parse("## Q\n[#raft]() [#elections]\n\nA\n");
+    assert_eq!(codes(&parsed), [code::MALFORMED_TAGS]);
+    let diagnostic = &parsed.diagnostics[0];
+    assert_eq!(at(diagnostic), (2, 11));
+    assert_eq!(diagnostic.len, "[#elections]".len());
+    assert!(diagnostic.message.contains("the `()` is missing"));
+}
+
+#[test]
 fn an_escaped_hash_is_not_a_tags_line() {
     let parsed = parse("## Q\n[\\#1 issue](http://x) is the answer\n");
     assert_eq!(parsed.diagnostics, []);

@@ -457,9 +457,23 @@ impl<'s, 'a> Walker<'s, 'a> {
         }
     }
 
+    /// The length of `[#tag]` at `at` when no `(` follows it (mdanki accepted that form).
+    fn unlinked_tag(&self, at: usize) -> Option<usize> {
+        let rest = &self.source.text[at..];
+        if !rest.starts_with("[#") {
+            return None;
+        }
+        let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let close = line.find(']')?;
+        (!line[close + 1..].starts_with('(')).then_some(close + 1)
+    }
+
     fn end_tag_line(&mut self, line: TagLine) {
         if let Some((fault, reason)) = line.fault {
-            let len = self.text(fault.clone()).trim_end().len();
+            let (reason, len) = match self.unlinked_tag(fault.start) {
+                Some(len) => ("a tag is written `[#tag]()`: the `()` is missing", len),
+                None => (reason, self.text(fault.clone()).trim_end().len()),
+            };
             self.diagnostics.push(
                 Diagnostic::error(
                     code::MALFORMED_TAGS,
