@@ -12,12 +12,22 @@ use mdcards::notes::{self, parse_file, parse_file_in_pieces};
 
 /// `n` cards shaped like gen_deck.py's (deterministic, no randomness needed).
 fn deck(n: usize) -> String {
-    let topics = ["leader election", "log replication", "terms", "heartbeats", "safety"];
+    let topics = [
+        "leader election",
+        "log replication",
+        "terms",
+        "heartbeats",
+        "safety",
+    ];
     let mut text = String::from("# Generated::Raft\n\n");
     for i in 0..n {
         let topic = topics[i % topics.len()];
         let t = i % 9 + 1;
-        writeln!(text, "## Question {i}: how does a follower handle {topic}?\n").unwrap();
+        writeln!(
+            text,
+            "## Question {i}: how does a follower handle {topic}?\n"
+        )
+        .unwrap();
         writeln!(text, "[#raft]() [#{topic}]()\n").unwrap();
         if i % 5 == 0 {
             writeln!(

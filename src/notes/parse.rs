@@ -470,22 +470,29 @@ impl<'s, 'a> Walker<'s, 'a> {
 
     fn end_tag_line(&mut self, line: TagLine) {
         if let Some((fault, reason)) = line.fault {
-            let (reason, len) = match self.unlinked_tag(fault.start) {
-                Some(len) => ("a tag is written `[#tag]()`: the `()` is missing", len),
-                None => (reason, self.text(fault.clone()).trim_end().len()),
+            let (message, label, len) = match self.unlinked_tag(fault.start) {
+                Some(len) => (
+                    format!(
+                        "malformed tags line: `{}` needs `()` after it",
+                        self.text(fault.start..fault.start + len)
+                    ),
+                    "missing `()`",
+                    len,
+                ),
+                None => (
+                    format!("malformed tags line: {reason}"),
+                    reason,
+                    self.text(fault.clone()).trim_end().len(),
+                ),
             };
             self.diagnostics.push(
-                Diagnostic::error(
-                    code::MALFORMED_TAGS,
-                    self.source.at(fault.start),
-                    format!("malformed tags line: {reason}"),
-                )
-                .spanning(len.max(1))
-                .label(reason)
-                .hint(
-                    "a tags line holds only links like `[#raft]() [#leader election]()`; \
+                Diagnostic::error(code::MALFORMED_TAGS, self.source.at(fault.start), message)
+                    .spanning(len.max(1))
+                    .label(label)
+                    .hint(
+                        "a tags line holds only links like `[#raft]() [#leader election]()`; \
                      to start a paragraph with `[#`, write `[\\#`",
-                ),
+                    ),
             );
             self.content(line.range);
             return;
@@ -935,9 +942,10 @@ fn is_card_heading(line: &str) -> bool {
     indent <= 3 && (rest == "##" || rest.starts_with("## ") || rest.starts_with("##\t"))
 }
 
-/// The first line of a front, for messages.
-pub fn one_line(front: &str) -> &str {
-    front.lines().next().unwrap_or("").trim()
+/// The first line of a front with its spacing tidied, for messages.
+pub fn one_line(front: &str) -> String {
+    let first = front.lines().next().unwrap_or("");
+    first.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
