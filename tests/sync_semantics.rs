@@ -589,3 +589,44 @@ fn an_empty_deck_syncs_to_nothing() {
     let report = sync_scoped(&mut store, &[], &["a.md"], &[], DAY, false);
     assert_eq!(report.summary(), "0 added, 0 updated, 0 renamed, 3 retired");
 }
+
+#[test]
+fn editing_a_leech_unsuspends_it() {
+    let mut store = Store::open_in_memory().unwrap();
+    sync(&mut store, &deck(), 0);
+    let id = deck()[0].id.clone();
+    let before = store.card(&id).unwrap().unwrap().sched;
+    let leech = Sched {
+        lapses: 8,
+        reps: 20,
+        suspended: true,
+        leech: true,
+        ..before
+    };
+    store
+        .record_answer(
+            &AnswerRecord {
+                card_id: id.clone(),
+                reviewed_at: Timestamp(DAY),
+                rating: Rating::Again,
+                before,
+                after: leech,
+                duration_ms: 1_000,
+            },
+            |_| unreachable!(),
+        )
+        .unwrap();
+    // Unchanged notes leave it suspended.
+    sync(&mut store, &deck(), 2 * DAY);
+    assert!(store.card(&id).unwrap().unwrap().sched.suspended);
+    let mut edited = deck();
+    edited[0].back = "A logical clock: every message carries it.".into();
+    let report = sync(&mut store, &edited, 3 * DAY);
+    assert_eq!(
+        report.changes[0].detail,
+        "back edited; leech unsuspended because its note changed"
+    );
+    let sched = store.card(&id).unwrap().unwrap().sched;
+    assert!(!sched.suspended && !sched.leech);
+    assert_eq!(sched.lapses, 8, "the history stays");
+}

@@ -49,6 +49,8 @@ impl LoadedNotes {
 #[derive(Debug, Default, Clone)]
 pub struct Sources {
     by_path: HashMap<PathBuf, Arc<String>>,
+    /// Paths in the order they were read (sync records every file read, cards or not).
+    order: Vec<PathBuf>,
 }
 
 impl Sources {
@@ -57,7 +59,14 @@ impl Sources {
     }
 
     pub fn insert(&mut self, path: PathBuf, text: Arc<String>) {
-        self.by_path.insert(path, text);
+        if self.by_path.insert(path.clone(), text).is_none() {
+            self.order.push(path);
+        }
+    }
+
+    /// Every file read, in reading order.
+    pub fn paths(&self) -> impl Iterator<Item = &PathBuf> {
+        self.order.iter()
     }
 }
 
@@ -167,7 +176,7 @@ fn add_file(
 }
 
 /// The notes files under `paths`, each once, in the order given (folders sorted).
-fn notes_files(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+pub fn notes_files(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut files = Vec::new();
     let mut visited_folders = HashSet::new();
     for path in paths {

@@ -8,6 +8,10 @@ pub mod diagnostics;
 mod export;
 pub mod input;
 mod list;
+pub mod paths;
+mod quiz;
+mod stats;
+mod sync;
 
 use clap::CommandFactory;
 use miette::Result;
@@ -38,13 +42,13 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     configure_colour(cli.global.color);
     match cli.command {
-        None => not_yet("quiz"),
-        Some(Command::Quiz(_)) => not_yet("quiz"),
+        None => quiz::quiz(&cli.quiz, &cli.global),
+        Some(Command::Quiz(args)) => quiz::quiz(&args, &cli.global),
         Some(Command::Export(args)) => export::export(&args),
         Some(Command::Check(args)) => check::check(&args),
         Some(Command::List(args)) => list::list(&args),
-        Some(Command::Sync(_)) => not_yet("sync"),
-        Some(Command::Stats(_)) => not_yet("stats"),
+        Some(Command::Sync(args)) => sync::sync(&args, &cli.global),
+        Some(Command::Stats(args)) => stats::stats(&args, &cli.global),
         Some(Command::Sim(_)) => not_yet("sim"),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),

@@ -50,6 +50,8 @@ pub trait Frontend {
     fn input(&mut self) -> io::Result<Option<Input>>;
     /// A message for the user (leech, undo, problems).
     fn notice(&mut self, text: &str) -> io::Result<()>;
+    /// An answer was recorded; `due_in` is when the card comes back (`None` when cramming).
+    fn answered(&mut self, rating: Rating, due_in: Option<i64>) -> io::Result<()>;
     /// Open `file` at `line` in the user's editor. `Ok(false)` when this front end cannot
     /// (no terminal): the notice then tells the user where to look.
     fn edit(&mut self, file: &std::path::Path, line: u32) -> io::Result<bool>;
@@ -176,7 +178,7 @@ impl<'a> Driver<'a> {
         };
         if answered.cram {
             self.receipts.push(Receipt::Answer { review_id: None });
-            return Ok(());
+            return Ok(ui.answered(rating, None)?);
         }
         let record = AnswerRecord {
             card_id: answered.card_id.clone(),
@@ -207,6 +209,7 @@ impl<'a> Driver<'a> {
         self.receipts.push(Receipt::Answer {
             review_id: Some(recorded.review_id),
         });
+        ui.answered(rating, Some(recorded.after.state.due.0 - now.0))?;
         if answered.became_leech {
             let card = self
                 .store
@@ -310,6 +313,16 @@ fn display(path: &std::path::Path) -> String {
         .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string()
+}
+
+/// "Good", "Again": the name on the answer button.
+pub fn rating_name(rating: Rating) -> &'static str {
+    match rating {
+        Rating::Again => "Again",
+        Rating::Hard => "Hard",
+        Rating::Good => "Good",
+        Rating::Easy => "Easy",
+    }
 }
 
 fn first_line(text: &str) -> &str {

@@ -9,11 +9,11 @@ use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 use super::cardview;
-use super::driver::{Frontend, Input, View};
+use super::driver::{Frontend, Input, View, rating_name};
 use super::session::Side;
 use super::styled::write_lines;
 use crate::deck::CardId;
-use crate::srs::Rating;
+use crate::srs::{Rating, format_interval};
 
 pub struct Plain<'a> {
     input: &'a mut dyn BufRead,
@@ -71,6 +71,9 @@ impl Frontend for Plain<'_> {
             .is_some_and(|(id, side)| id == &view.card.id && *side == Side::Front);
         let mut lines = Vec::new();
         if view.side == Side::Front || !same_card {
+            if view.answered > 0 || self.last.is_some() {
+                lines.push(Vec::new());
+            }
             lines.extend(cardview::header(view, self.width));
             lines.extend(cardview::front(view.card, self.width));
             lines.push(Vec::new());
@@ -112,6 +115,15 @@ impl Frontend for Plain<'_> {
     fn notice(&mut self, text: &str) -> io::Result<()> {
         writeln!(self.messages, "{text}")?;
         self.messages.flush()
+    }
+
+    fn answered(&mut self, rating: Rating, due_in: Option<i64>) -> io::Result<()> {
+        let next = match due_in {
+            Some(ms) => format!("next in {}", format_interval(ms)),
+            None => "cram: not rescheduled".to_owned(),
+        };
+        writeln!(self.out, "→ {}, {next}", rating_name(rating))?;
+        self.out.flush()
     }
 
     fn edit(&mut self, file: &Path, line: u32) -> io::Result<bool> {

@@ -368,11 +368,24 @@ impl Session {
         counts
     }
 
-    /// Learning cards due later today, after the session ends: (how many, earliest due).
+    /// Learning cards due later today (the one showing included): how many, and the
+    /// earliest due time.
     pub fn waiting(&self) -> Option<(usize, Timestamp)> {
-        self.learning
-            .first()
-            .map(|first| (self.learning.len(), first.due))
+        let showing = self
+            .current
+            .map(|c| &self.cards[c.card].sched)
+            .filter(|sched| {
+                !sched.is_new()
+                    && matches!(sched.state.state, State::Learning | State::Relearning)
+                    && sched.state.due < self.day.end
+            });
+        let dues = self
+            .learning
+            .iter()
+            .map(|w| w.due)
+            .chain(showing.map(|s| s.state.due));
+        let count = self.learning.len() + usize::from(showing.is_some());
+        dues.min().map(|first| (count, first))
     }
 
     /// Time until the card comes back for each rating, Again..Easy; `None` when cramming.

@@ -90,19 +90,21 @@ pub fn write_lines_coloured(
     Ok(())
 }
 
-/// Write one line's spans, without a line end.
+/// Write one line's spans, without a line end. Neighbouring spans of the same style are
+/// written as one, so a styled paragraph is not an escape sequence per word.
 pub fn write_line(out: &mut dyn Write, line: &Line, colour: bool) -> io::Result<()> {
-    for span in line {
-        if !colour || span.style == Style::new() {
-            out.write_all(span.text.as_bytes())?;
+    let mut index = 0;
+    while index < line.len() {
+        let style = line[index].style;
+        let mut text = String::new();
+        while index < line.len() && (line[index].style == style || !colour) {
+            text.push_str(&line[index].text);
+            index += 1;
+        }
+        if !colour || style == Style::new() {
+            out.write_all(text.as_bytes())?;
         } else {
-            write!(
-                out,
-                "{}{}{}",
-                span.style.render(),
-                span.text,
-                span.style.render_reset()
-            )?;
+            write!(out, "{}{text}{}", style.render(), style.render_reset())?;
         }
     }
     Ok(())

@@ -76,6 +76,8 @@ impl Summary {
             ))]);
         }
         match self.next_due {
+            // The learning line above already says when to come back.
+            Some(_) if self.learning_later.is_some() => {}
             Some(due) if due.0 > now.0 => lines.push(vec![Span::plain(format!(
                 "Next review due in {}.",
                 format_interval(due.0 - now.0)

@@ -18,10 +18,10 @@ use crossterm::terminal::{
 use crossterm::{execute, queue};
 
 use super::cardview;
-use super::driver::{Frontend, HELP, Input, View};
+use super::driver::{Frontend, HELP, Input, View, rating_name};
 use super::session::Side;
 use super::styled::{Line, Span, palette, write_lines_coloured};
-use crate::srs::Rating;
+use crate::srs::{Rating, format_interval};
 
 /// Whether this process has the terminal in raw mode, for the panic hook.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -181,6 +181,14 @@ impl Frontend for Terminal {
 
     fn notice(&mut self, text: &str) -> io::Result<()> {
         self.notice = Some(text.to_owned());
+        Ok(())
+    }
+
+    fn answered(&mut self, rating: Rating, due_in: Option<i64>) -> io::Result<()> {
+        self.notice = Some(match due_in {
+            Some(ms) => format!("{}: next in {}", rating_name(rating), format_interval(ms)),
+            None => format!("{}: not rescheduled (cram)", rating_name(rating)),
+        });
         Ok(())
     }
 

@@ -231,6 +231,23 @@ impl Store {
         self.query_cards(&sql, sources.to_vec())
     }
 
+    /// Cards in scope that a quiz could show some day (not retired, not suspended).
+    pub fn active_cards(&self, sources: &[i64]) -> Result<u64, Error> {
+        if sources.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "SELECT count(*) FROM cards c WHERE c.retired_at IS NULL AND c.suspended = 0 \
+             AND c.source_id IN ({})",
+            placeholders(sources.len())
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        statement
+            .query_row(params_from_iter(sources), |row| row.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
     /// New cards introduced and Review cards answered since `day_start`, in scope.
     pub fn today_counts(
         &self,
