@@ -3,6 +3,7 @@
 
 mod clock;
 mod completions;
+mod sim;
 
 use clap::CommandFactory;
 use miette::Result;
@@ -40,7 +41,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::List(_)) => not_yet("list"),
         Some(Command::Sync(_)) => not_yet("sync"),
         Some(Command::Stats(_)) => not_yet("stats"),
-        Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Sim(args)) => sim::sim(&args),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
     }
