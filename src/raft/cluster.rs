@@ -302,15 +302,12 @@ impl Cluster {
     ) -> Result<Option<Index>, SimError> {
         self.ensure_running()?;
         let target = to.or_else(|| self.leader());
-        let index = match target {
-            Some(id) if !self.is_crashed(id) => {
-                self.out.clear();
-                let index = self.nodes[id as usize - 1].propose(command, &mut self.out);
-                self.finish_step(id, false)?;
-                index
-            }
-            _ => None,
-        };
+        let mut index = None;
+        let live = target.filter(|&id| !self.is_crashed(id));
+        if let Some(id) = live {
+            self.out.clear();
+            index = self.nodes[id as usize - 1].propose(command, &mut self.out);
+        }
         if index.is_some() {
             self.stats.proposals_accepted += 1;
         } else {
@@ -321,6 +318,9 @@ impl Cluster {
             command: command.to_owned(),
             index,
         });
+        if let Some(id) = live {
+            self.finish_step(id, false)?;
+        }
         self.snapshot();
         Ok(index)
     }

@@ -435,3 +435,156 @@ impl Checker {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::log::Entry;
+    use crate::raft::node::{NodeConfig, NodeState};
+
+    fn node(id: NodeId, role: Role, term: Term, log: &[Term], commit: Index) -> Node {
+        let state = NodeState {
+            role,
+            term,
+            log: log.iter().map(|&t| Entry::new(t, "")).collect(),
+            commit_index: commit,
+            ..NodeState::default()
+        };
+        Node::from_state(id, 3, NodeConfig::default(), 0, &state).unwrap()
+    }
+
+    fn checked(nodes: &mut [Node]) -> Result<Checker, Violation> {
+        Checker::new(nodes, 0)
+    }
+
+    #[test]
+    fn two_leaders_in_one_term_break_election_safety() {
+        let mut nodes = [
+            node(1, Role::Leader, 2, &[1], 0),
+            node(2, Role::Leader, 2, &[1], 0),
+            node(3, Role::Follower, 2, &[1], 0),
+        ];
+        let violation = checked(&mut nodes).unwrap_err();
+        assert_eq!(violation.invariant, Invariant::ElectionSafety);
+    }
+
+    #[test]
+    fn same_index_and_term_with_different_prefixes_break_log_matching() {
+        let mut nodes = [
+            node(1, Role::Follower, 3, &[1, 3], 0),
+            node(2, Role::Follower, 3, &[2, 3], 0),
+            node(3, Role::Follower, 3, &[], 0),
+        ];
+        assert_eq!(
+            checked(&mut nodes).unwrap_err().invariant,
+            Invariant::LogMatching
+        );
+    }
+
+    #[test]
+    fn leader_without_a_committed_entry_breaks_leader_completeness() {
+        let mut nodes = [
+            node(1, Role::Leader, 4, &[1, 2], 0),
+            node(2, Role::Follower, 3, &[1, 3], 2),
+            node(3, Role::Follower, 3, &[1, 3], 2),
+        ];
+        assert_eq!(
+            checked(&mut nodes).unwrap_err().invariant,
+            Invariant::LeaderCompleteness
+        );
+        // A stale leader (of an older term than the commit) is not bound by it.
+        let mut nodes = [
+            node(1, Role::Leader, 2, &[1, 2], 0),
+            node(2, Role::Follower, 3, &[1, 3], 2),
+            node(3, Role::Follower, 3, &[1, 3], 2),
+        ];
+        assert!(checked(&mut nodes).is_ok());
+    }
+
+    #[test]
+    fn differing_committed_entries_break_state_machine_safety() {
+        let mut nodes = [
+            node(1, Role::Follower, 3, &[1, 2], 2),
+            node(2, Role::Follower, 3, &[1, 3], 2),
+            node(3, Role::Follower, 3, &[], 0),
+        ];
+        // Log Matching allows both (different terms at index 2); committing both does not.
+        assert_eq!(
+            checked(&mut nodes).unwrap_err().invariant,
+            Invariant::StateMachineSafety
+        );
+    }
+
+    #[test]
+    fn a_leader_rewriting_its_log_breaks_leader_append_only() {
+        let mut nodes = [
+            node(1, Role::Leader, 2, &[1, 2, 2], 0),
+            node(2, Role::Follower, 2, &[1], 0),
+            node(3, Role::Follower, 2, &[1], 0),
+        ];
+        let mut checker = checked(&mut nodes).unwrap();
+        nodes[0].log_mut().truncate_from(3);
+        let violation = checker.after_step(&mut nodes[0], 1, false).unwrap_err();
+        assert_eq!(violation.invariant, Invariant::LeaderAppendOnly);
+    }
+
+    #[test]
+    fn deleting_a_committed_entry_breaks_state_machine_safety() {
+        let mut nodes = [
+            node(1, Role::Follower, 2, &[1, 2, 2], 2),
+            node(2, Role::Follower, 2, &[1], 0),
+            node(3, Role::Follower, 2, &[1], 0),
+        ];
+        let mut checker = checked(&mut nodes).unwrap();
+        nodes[0].log_mut().truncate_from(2);
+        let violation = checker.after_step(&mut nodes[0], 1, false).unwrap_err();
+        assert_eq!(violation.invariant, Invariant::StateMachineSafety);
+    }
+
+    #[test]
+    fn term_going_back_or_a_second_vote_is_caught() {
+        let mut nodes = [
+            node(1, Role::Follower, 5, &[1], 0),
+            node(2, Role::Follower, 5, &[1], 0),
+            node(3, Role::Follower, 5, &[1], 0),
+        ];
+        let mut checker = checked(&mut nodes).unwrap();
+        let mut older = node(1, Role::Follower, 4, &[1], 0);
+        let violation = checker.after_step(&mut older, 1, false).unwrap_err();
+        assert_eq!(violation.invariant, Invariant::TermsNeverDecrease);
+
+        let voted = |vote| {
+            let state = NodeState {
+                term: 5,
+                voted_for: Some(Some(vote)),
+                log: vec![Entry::new(1, "")],
+                ..NodeState::default()
+            };
+            Node::from_state(2, 3, NodeConfig::default(), 0, &state).unwrap()
+        };
+        checker.after_step(&mut voted(1), 1, false).unwrap();
+        let violation = checker.after_step(&mut voted(3), 2, false).unwrap_err();
+        assert_eq!(violation.invariant, Invariant::OneVotePerTerm);
+    }
+
+    #[test]
+    fn commit_index_going_back_without_a_restart_is_caught() {
+        let mut nodes = [
+            node(1, Role::Follower, 2, &[1, 2], 2),
+            node(2, Role::Follower, 2, &[1, 2], 0),
+            node(3, Role::Follower, 2, &[1], 0),
+        ];
+        let mut checker = checked(&mut nodes).unwrap();
+        let mut lower = node(1, Role::Follower, 2, &[1, 2], 1);
+        lower.log_mut().take_changed_from();
+        assert_eq!(
+            checker
+                .clone()
+                .after_step(&mut lower, 1, false)
+                .unwrap_err()
+                .invariant,
+            Invariant::StateMachineSafety
+        );
+        assert!(checker.after_step(&mut lower, 1, true).is_ok());
+    }
+}

@@ -57,7 +57,7 @@ impl Rule {
             | Rule::Replication
             | Rule::ClientRequest => "§5.3",
             Rule::LeaderCommit => "§5.3, §5.4.2",
-            Rule::CurrentTermOnly => "§5.4.2",
+            Rule::CurrentTermOnly => "§5.4.2, Figure 8",
             Rule::Persistence => "Figure 2",
             Rule::StateMachine => "§5.3",
         }
@@ -378,9 +378,10 @@ impl Note {
             | Note::BecameLeader { .. }
             | Note::LeaderRecognised { .. } => &[Role],
             Note::AppendFromRivalLeader { .. } => &[Role, Reply],
-            Note::AppendRefusedMissingEntry { .. }
-            | Note::AppendRefusedTermMismatch { .. }
-            | Note::AppendAccepted { .. } => &[Log, Reply],
+            Note::AppendRefusedMissingEntry { .. } | Note::AppendRefusedTermMismatch { .. } => {
+                &[Log, Reply]
+            }
+            Note::AppendAccepted { .. } => &[Reply],
             Note::ConflictTruncated { .. }
             | Note::EntriesAppended { .. }
             | Note::DuplicatesKept { .. }
@@ -724,7 +725,7 @@ impl fmt::Display for Note {
                 cluster,
             } => write!(
                 f,
-                "entry {index} is on {replicas} of {cluster} servers but has term {entry_term}, not my term {current_term}: not committed by counting replicas (Figure 8)"
+                "entry {index} is on {replicas} of {cluster} servers but has term {entry_term}, not my term {current_term}: an entry of an earlier term is not committed by counting replicas"
             )?,
             Note::Restarted {
                 term,

@@ -10,10 +10,10 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Color, Effects, Style};
 
 use super::cluster::Cluster;
-use super::message::{Message, NodeId, Term};
+use super::message::{Envelope, Message, NodeId, Term};
 use super::node::Role;
 use super::note::Note;
-use super::trace::{Event, NodeView, Trace};
+use super::trace::{Event, NodeView, Trace, TraceEvent};
 
 const TERM_COLOURS: [AnsiColor; 6] = [
     AnsiColor::Blue,
@@ -149,100 +149,147 @@ fn describe_fault(event: &Event) -> Option<String> {
     })
 }
 
+/// `── label ─────`, `width` characters wide; a long label is cut short.
 fn rule_line(width: usize, label: &str) -> String {
+    let room = width.saturating_sub(8);
+    let label: String = if label.chars().count() > room {
+        let cut: String = label.chars().take(room.saturating_sub(1)).collect();
+        format!("{} …", cut.trim_end())
+    } else {
+        label.to_owned()
+    };
     let used = label.chars().count() + 4;
-    format!("── {label} {}", "─".repeat(width.saturating_sub(used)))
-}
-
-fn flush_state<'a>(
-    out: &mut String,
-    pending: &mut Option<&'a [NodeView]>,
-    shown: &mut Option<&'a [NodeView]>,
-    tick: u64,
-) {
-    if let Some(views) = pending.take()
-        && *shown != Some(views)
-    {
-        let _ = writeln!(
-            out,
-            "  {}  {}",
-            paint(dim(), format!("t{tick}")),
-            state_row(views)
-        );
-        *shown = Some(views);
-    }
+    format!(
+        "── {label} {}",
+        "─".repeat(width.saturating_sub(used).max(2))
+    )
 }
 
 /// The timeline of a scenario script: a section per script command with the messages it
-/// delivered (arrows), the notes each node wrote (with the rule), faults and proposals, and
-/// the nodes' roles, terms and commitIndex after it.
+/// delivered (arrows), the notes each node wrote (with the rule), faults and proposals,
+/// messages it left in flight, and the nodes' roles, terms and commitIndex after it.
 pub fn script_timeline(trace: &Trace) -> String {
     let mut out = String::new();
-    let mut pending_state: Option<&[NodeView]> = None;
     let mut shown_state: Option<&[NodeView]> = None;
     let mut last_tick = 0;
-    for event in &trace.events {
-        let tick = event.tick;
-        let at = paint(dim(), format!("t{tick}"));
-        match &event.event {
-            Event::Script { line, text } => {
-                flush_state(&mut out, &mut pending_state, &mut shown_state, last_tick);
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    paint(dim(), rule_line(72, &format!("{line}: {text}")))
-                );
-            }
-            Event::Sent { .. } => {}
-            Event::Delivered { message } => {
-                let _ = writeln!(
-                    out,
-                    "  {at}  {} → {}  {}",
-                    message.from,
-                    message.to,
-                    describe_message(&message.message)
-                );
-            }
-            Event::Dropped { message, reason } => {
-                let _ = writeln!(
-                    out,
-                    "  {at}  {} ✕ {}  {}  {}",
-                    message.from,
-                    message.to,
-                    describe_message(&message.message),
-                    paint(dim(), format!("({})", reason.describe()))
-                );
-            }
-            Event::Note { node, why, .. } => {
-                let _ = writeln!(out, "          {node}: {why}");
-            }
-            Event::Proposal {
-                node,
-                command,
-                index,
-            } => {
-                let target = node.map_or("no leader".to_owned(), |n| format!("node {n}"));
-                let result = match index {
-                    Some(index) => format!("entry {index}"),
-                    None => "refused".to_owned(),
-                };
-                let _ = writeln!(out, "  {at}  client → {target}: {command:?} → {result}");
-            }
-            Event::State { nodes } => pending_state = Some(nodes),
-            other => {
-                if let Some(text) = describe_fault(other) {
+    let mut frames: Vec<&[TraceEvent]> = Vec::new();
+    let mut start = 0;
+    for (position, event) in trace.events.iter().enumerate() {
+        if matches!(event.event, Event::Script { .. }) && position > start {
+            frames.push(&trace.events[start..position]);
+            start = position;
+        }
+    }
+    frames.push(&trace.events[start..]);
+    for frame in frames {
+        // Messages this frame both sent and delivered (or lost) get one line, on arrival;
+        // the others are still in flight at its end and are shown where they were sent.
+        let mut arrived: Vec<&Envelope> = frame
+            .iter()
+            .filter_map(|e| match &e.event {
+                Event::Delivered { message } | Event::Dropped { message, .. } => Some(message),
+                _ => None,
+            })
+            .collect();
+        let mut pending_state: Option<&[NodeView]> = None;
+        for event in frame {
+            let tick = event.tick;
+            let at = paint(dim(), format!("t{tick}"));
+            match &event.event {
+                Event::Script { line, text } => {
                     let _ = writeln!(
                         out,
-                        "  {at}  {}",
-                        paint(Style::new().effects(Effects::BOLD), text)
+                        "{}",
+                        paint(
+                            dim(),
+                            rule_line(72, &format!("{line}: {}", first_line(text)))
+                        )
                     );
                 }
+                Event::Sent {
+                    message,
+                    deliver_at,
+                } => {
+                    if let Some(position) = arrived.iter().position(|m| *m == message) {
+                        arrived.swap_remove(position);
+                    } else if deliver_at.is_some() {
+                        let _ = writeln!(
+                            out,
+                            "  {at}  {} ⇢ {}  {}  {}",
+                            message.from,
+                            message.to,
+                            describe_message(&message.message),
+                            paint(dim(), "(in flight)")
+                        );
+                    }
+                }
+                Event::Delivered { message } => {
+                    let _ = writeln!(
+                        out,
+                        "  {at}  {} → {}  {}",
+                        message.from,
+                        message.to,
+                        describe_message(&message.message)
+                    );
+                }
+                Event::Dropped { message, reason } => {
+                    let _ = writeln!(
+                        out,
+                        "  {at}  {} ✕ {}  {}  {}",
+                        message.from,
+                        message.to,
+                        describe_message(&message.message),
+                        paint(dim(), format!("({})", reason.describe()))
+                    );
+                }
+                Event::Note { node, why, .. } => {
+                    let _ = writeln!(out, "          {node}: {why}");
+                }
+                Event::Proposal {
+                    node,
+                    command,
+                    index,
+                } => {
+                    let target = node.map_or("no leader".to_owned(), |n| format!("node {n}"));
+                    let result = match index {
+                        Some(index) => format!("entry {index}"),
+                        None => "refused".to_owned(),
+                    };
+                    let _ = writeln!(out, "  {at}  client → {target}: {command:?} → {result}");
+                }
+                Event::State { nodes } => pending_state = Some(nodes),
+                other => {
+                    if let Some(text) = describe_fault(other) {
+                        let _ = writeln!(
+                            out,
+                            "  {at}  {}",
+                            paint(Style::new().effects(Effects::BOLD), text)
+                        );
+                    }
+                }
             }
+            last_tick = tick;
         }
-        last_tick = tick;
+        if let Some(views) = pending_state
+            && shown_state != Some(views)
+        {
+            let _ = writeln!(
+                out,
+                "  {}  {}",
+                paint(dim(), format!("t{last_tick}")),
+                state_row(views)
+            );
+            shown_state = Some(views);
+        }
     }
-    flush_state(&mut out, &mut pending_state, &mut shown_state, last_tick);
     out
+}
+
+fn first_line(text: &str) -> String {
+    match text.split_once('\n') {
+        Some((first, _)) => format!("{first} …"),
+        None => text.to_owned(),
+    }
 }
 
 /// The short form of the notes that matter on a long random run.
@@ -367,7 +414,9 @@ pub fn log_grid(cluster: &Cluster, max_columns: usize) -> String {
     for index in first..=longest {
         let _ = write!(header, "{index:^cell$}");
     }
-    let _ = writeln!(out, "{}", paint(dim(), header.trim_end()));
+    if longest > 0 {
+        let _ = writeln!(out, "{}", paint(dim(), header.trim_end()));
+    }
     for node in cluster.nodes() {
         let crashed = cluster.is_crashed(node.id());
         let role = if crashed {

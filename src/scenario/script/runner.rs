@@ -463,7 +463,16 @@ fn latest_notes(
         .iter()
         .rposition(|e| matches!(e.event, Event::Script { .. }))
         .map_or(0, |p| p + 1);
-    let mut reasons: Vec<Reason> = trace[start..=last].iter().filter_map(relevant).collect();
+    let mut reasons: Vec<Reason> = Vec::new();
+    for reason in trace[start..=last].iter().filter_map(relevant) {
+        // Heartbeats repeat the same note; once is enough.
+        if !reasons
+            .iter()
+            .any(|r| r.node == reason.node && r.note == reason.note)
+        {
+            reasons.push(reason);
+        }
+    }
     if reasons.len() > 6 {
         reasons.drain(..reasons.len() - 6);
     }
