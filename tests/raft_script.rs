@@ -279,3 +279,23 @@ fn runs_are_deterministic() {
     let b = run(source);
     assert_eq!(a.trace, b.trace);
 }
+
+#[test]
+fn the_readme_example_holds() {
+    let readme = include_str!("../README.md");
+    let mut blocks = 0;
+    for (position, _) in readme.match_indices("```raft\n") {
+        let start = position + "```raft\n".len();
+        let end = start + readme[start..].find("```").unwrap();
+        let first_line = readme[..start].lines().count() as u32 + 1;
+        let parsed = script::parse(&readme[start..end], first_line).unwrap();
+        let result = script::run(&parsed);
+        assert!(
+            result.passed(),
+            "README block at line {first_line}: {:#?}",
+            result.expects
+        );
+        blocks += 1;
+    }
+    assert!(blocks >= 1);
+}

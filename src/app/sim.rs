@@ -15,7 +15,7 @@ use crate::raft::{SimError, timeline};
 use crate::scenario::script::{self, ExpectOutcome, ScriptRun};
 
 /// Widest log grid, in entries; longer logs show their tail.
-const GRID_COLUMNS: usize = 40;
+const GRID_COLUMNS: usize = 20;
 
 pub fn sim(args: &SimArgs) -> Result<Outcome> {
     if args.fuzz {

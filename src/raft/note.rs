@@ -766,7 +766,10 @@ mod tests {
             replicas: 3,
             cluster: 5,
         };
-        assert!(figure8.to_string().ends_with("(§5.4.2)"), "{figure8}");
+        assert!(
+            figure8.to_string().ends_with("(§5.4.2, Figure 8)"),
+            "{figure8}"
+        );
     }
 
     #[test]

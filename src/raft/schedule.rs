@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::cluster::{Cluster, ClusterConfig, SetupError, SimError};
 use super::message::NodeId;
 use super::network::NetworkConfig;
-use super::node::{NodeConfig, StaleRequests};
+use super::node::{NodeConfig, Role, StaleRequests};
 use crate::rng::SplitMix64;
 
 /// What a random schedule does.
@@ -25,6 +25,12 @@ pub struct ScheduleConfig {
     pub partitions: bool,
     /// Crash and restart nodes.
     pub crashes: bool,
+    /// Per tick: chance that a whole network splits in two, that a split heals.
+    pub partition_chance: f64,
+    pub heal_chance: f64,
+    /// Per node and tick: chance that a running node crashes, that a crashed one restarts.
+    pub crash_chance: f64,
+    pub restart_chance: f64,
     pub node: NodeConfig,
     pub network: NetworkConfig,
     pub trace: bool,
@@ -40,6 +46,10 @@ impl ScheduleConfig {
             propose_chance: 0.1,
             partitions: false,
             crashes: false,
+            partition_chance: 0.01,
+            heal_chance: 0.03,
+            crash_chance: 0.001,
+            restart_chance: 0.03,
             node: NodeConfig::default(),
             network: NetworkConfig {
                 latency_min: 1,
@@ -60,7 +70,11 @@ impl ScheduleConfig {
         config.propose_chance = 0.05 + 0.25 * rng.next_f64();
         config.network.drop = [0.0, 0.02, 0.1][rng.range(0, 3) as usize];
         config.network.latency_min = rng.range(0, 2);
-        config.network.latency_max = config.network.latency_min + rng.range(0, 6);
+        config.network.latency_max = config.network.latency_min + rng.range(0, 10);
+        config.partition_chance = 0.005 + 0.045 * rng.next_f64();
+        config.heal_chance = 0.01 + 0.09 * rng.next_f64();
+        config.crash_chance = 0.0005 + 0.0045 * rng.next_f64();
+        config.restart_chance = 0.01 + 0.09 * rng.next_f64();
         config.node.stale_requests = if rng.chance(0.5) {
             StaleRequests::Refuse
         } else {
@@ -68,7 +82,7 @@ impl ScheduleConfig {
         };
         config.node.conflict_hint = rng.chance(0.5);
         config.node.noop_on_election = rng.chance(0.25);
-        config.node.max_entries_per_append = [1, 4, 64][rng.range(0, 3) as usize];
+        config.node.max_entries_per_append = [1, 2, 4, 64][rng.range(0, 4) as usize];
         config
     }
 }
@@ -100,10 +114,10 @@ fn drive(cluster: &mut Cluster, config: &ScheduleConfig) -> Result<(), SimError>
     let mut proposals = 0u64;
     for _ in 0..config.ticks {
         if config.partitions {
-            if !partitioned && n > 1 && rng.chance(0.01) {
+            if !partitioned && n > 1 && rng.chance(config.partition_chance) {
                 cluster.partition(&[random_minority_or_majority(&mut rng, n)]);
                 partitioned = true;
-            } else if partitioned && rng.chance(0.03) {
+            } else if partitioned && rng.chance(config.heal_chance) {
                 cluster.heal();
                 partitioned = false;
             }
@@ -111,17 +125,26 @@ fn drive(cluster: &mut Cluster, config: &ScheduleConfig) -> Result<(), SimError>
         if config.crashes {
             for id in 1..=n {
                 if cluster.is_crashed(id) {
-                    if rng.chance(0.03) {
+                    if rng.chance(config.restart_chance) {
                         cluster.restart(id)?;
                     }
-                } else if rng.chance(0.001) {
+                } else if rng.chance(config.crash_chance) {
                     cluster.crash(id);
                 }
             }
         }
         if rng.chance(config.propose_chance) {
+            // Clients reach any node that believes it leads, a stale leader cut off in a
+            // minority included: that is how logs come to diverge.
+            let leaders: Vec<NodeId> = (1..=n)
+                .filter(|&id| !cluster.is_crashed(id) && cluster.node(id).role() == Role::Leader)
+                .collect();
+            let target = match leaders.len() {
+                0 => None,
+                count => Some(leaders[rng.range(0, count as u64) as usize]),
+            };
             proposals += 1;
-            cluster.propose(None, &format!("set x = {proposals}"))?;
+            cluster.propose(target, &format!("set x = {proposals}"))?;
         }
         cluster.tick()?;
     }

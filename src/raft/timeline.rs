@@ -545,7 +545,7 @@ pub fn summary(trace: &Trace, cluster: &Cluster) -> String {
     }
     let _ = writeln!(
         out,
-        "proposals: {} accepted, {} refused (no leader)",
+        "proposals: {} taken by a leader (a stale one may lose them), {} refused (no leader)",
         stats.proposals_accepted, stats.proposals_refused
     );
     let _ = writeln!(
