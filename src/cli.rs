@@ -15,6 +15,22 @@ Examples:
   mdcards stats                             due forecast and retention
   mdcards sim --nodes 5 --seed 7 --ticks 2000";
 
+const QUIZ_HELP: &str = "\
+Keys: space or enter shows the answer (on the answer side: Good); 1 Again, 2 Hard, 3 Good,
+4 Easy, each labelled with when the card would come back; u undo; s bury until tomorrow;
+e edit the note at the card's line in $VISUAL/$EDITOR; q, Esc or Ctrl-C quits. Every answer
+is saved before the next card shows.
+
+Plain mode (automatic when stdin or stdout is not a terminal, or with --plain) reads one
+command per line: an empty line, `space` or `show` reveals (on the answer side: Good);
+`1`-`4` or `again`/`hard`/`good`/`easy` rate; `u`, `s`, `e`, `q` as above. End of input
+quits. Cards go to stdout, messages to stderr.
+
+Limits, as in Anki: 20 new cards and 200 reviews per study day (--new, --reviews); a study
+day starts at 4 AM local time; learning cards due within 20 minutes show early when nothing
+else is left; a card answered Again 8 times in review is a leech: tagged and suspended until
+its note is edited. The notes are synced into the review database first (see `mdcards sync`).";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "mdcards",
@@ -58,12 +74,15 @@ pub enum ColorWhen {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Review what is due (the default command)
-    #[command(before_help = "\
+    #[command(
+        before_help = "\
 Examples:
   mdcards quiz                      the built-in Raft deck
   mdcards quiz notes/ --new 10      your notes, at most 10 new cards today
   mdcards quiz notes/ --cram        review everything without rescheduling
-  mdcards quiz --plain < answers    line-based mode for scripts")]
+  mdcards quiz --plain < answers    line-based mode for scripts",
+        after_help = QUIZ_HELP
+    )]
     Quiz(QuizArgs),
 
     /// Write an Anki package (mdanki's argument order: NOTES... OUT.apkg)

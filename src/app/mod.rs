@@ -1,9 +1,18 @@
 //! The edge: the one place that touches files, the clock, the terminal and the database.
 //! Each command lives in its own file; they pass `now` and seeds down to the pure cores.
 
+mod check;
 mod clock;
 mod completions;
+pub mod diagnostics;
+mod export;
+pub mod input;
+mod list;
+pub mod paths;
+mod quiz;
 mod sim;
+mod stats;
+mod sync;
 
 use clap::CommandFactory;
 use miette::Result;
@@ -34,24 +43,17 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     configure_colour(cli.global.color);
     match cli.command {
-        None => not_yet("quiz"),
-        Some(Command::Quiz(_)) => not_yet("quiz"),
-        Some(Command::Export(_)) => not_yet("export"),
-        Some(Command::Check(_)) => not_yet("check"),
-        Some(Command::List(_)) => not_yet("list"),
-        Some(Command::Sync(_)) => not_yet("sync"),
-        Some(Command::Stats(_)) => not_yet("stats"),
+        None => quiz::quiz(&cli.quiz, &cli.global),
+        Some(Command::Quiz(args)) => quiz::quiz(&args, &cli.global),
+        Some(Command::Export(args)) => export::export(&args),
+        Some(Command::Check(args)) => check::check(&args),
+        Some(Command::List(args)) => list::list(&args),
+        Some(Command::Sync(args)) => sync::sync(&args, &cli.global),
+        Some(Command::Stats(args)) => stats::stats(&args, &cli.global),
         Some(Command::Sim(args)) => sim::sim(&args),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
     }
-}
-
-// Scaffolding while the commands land one by one; removed when the last one does.
-fn not_yet(command: &str) -> Result<Outcome> {
-    Err(miette::miette!(
-        "`mdcards {command}` is not available in this build yet"
-    ))
 }
 
 fn configure_colour(when: ColorWhen) {

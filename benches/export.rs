@@ -1,0 +1,79 @@
+//! Export throughput: rendering one card, and a whole 10,000-card package.
+//! Side-by-side figures against genanki come from `scripts/bench_export.py`.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use mdcards::deck::{Card, CardId, Location};
+use mdcards::export::{MediaSet, export_cards, render_card};
+
+/// Cards shaped like `scripts/gen_deck.py`'s: lists, inline code, and one in five with a
+/// JSON message block.
+fn cards(n: usize) -> Vec<Card> {
+    (0..n)
+        .map(|i| {
+            let front = format!("Question {i}: how does the leader handle log replication?");
+            let back = if i % 5 == 0 {
+                format!(
+                    "The leader replicates the log when term {t} ends.\n\n```json\n{{\n  \"term\": {t},\n  \
+                     \"leaderId\": 1,\n  \"prevLogIndex\": {i},\n  \"entries\": [{{\"index\": {i}, \
+                     \"command\": \"set x = 1\"}}],\n  \"leaderCommit\": {i}\n}}\n```\n",
+                    t = i % 9
+                )
+            } else {
+                format!(
+                    "1. A follower grants the candidate when term {} ends.\n    1. Uses `nextIndex[2]` and `matchIndex`.\n\
+                     2. The cluster commits a majority at index {i}.\n",
+                    i % 9
+                )
+            };
+            Card {
+                id: CardId::from_front("Bench", &front),
+                pinned: false,
+                deck: "Generated::Raft".to_owned(),
+                front,
+                back,
+                tags: vec!["raft".to_owned(), "log_replication".to_owned()],
+                media: Vec::new(),
+                scenario: None,
+                location: Location {
+                    file: PathBuf::from("bench.md"),
+                    line: i as u32 * 8 + 1,
+                    col: 1,
+                },
+            }
+        })
+        .collect()
+}
+
+fn render(c: &mut Criterion) {
+    let cards = cards(1000);
+    let media = MediaSet::default();
+    let mut group = c.benchmark_group("render");
+    group.throughput(Throughput::Elements(cards.len() as u64));
+    group.bench_function("1000 cards to HTML", |b| {
+        b.iter(|| {
+            for card in &cards {
+                black_box(render_card(black_box(card), &media));
+            }
+        })
+    });
+    group.finish();
+}
+
+fn package(c: &mut Criterion) {
+    let cards = cards(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bench.apkg");
+    let mut group = c.benchmark_group("package");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(cards.len() as u64));
+    group.bench_function("10000 cards to .apkg", |b| {
+        b.iter(|| export_cards(&cards, &out, 1_767_323_045_000, &|_| {}).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, render, package);
+criterion_main!(benches);

@@ -1,0 +1,33 @@
+//! `mdcards check [NOTES...] [--json]`: every problem in the notes, rustc-style or as JSON;
+//! exit 1 when any is an error.
+
+use std::io::{BufWriter, Write};
+
+use miette::{IntoDiagnostic, Result};
+
+use super::diagnostics::{self, Summary};
+use super::{Outcome, input};
+use crate::cli::CheckArgs;
+
+pub fn check(args: &CheckArgs) -> Result<Outcome> {
+    let notes = input::load_notes(&args.notes)?;
+    // Further checks (scenario validation) append their diagnostics here, before rendering.
+    let problems = notes.diagnostics;
+    let summary = Summary::of(&problems, notes.files);
+    if args.json {
+        let mut out = BufWriter::new(std::io::stdout().lock());
+        diagnostics::render_json(&mut out, &problems, &summary).into_diagnostic()?;
+        out.flush().into_diagnostic()?;
+    } else {
+        let colour = diagnostics::colour_for(&std::io::stdout());
+        let mut out = BufWriter::new(anstream::stdout().lock());
+        diagnostics::render_human(&mut out, &problems, &notes.sources, colour).into_diagnostic()?;
+        diagnostics::render_summary(&mut out, &summary).into_diagnostic()?;
+        out.flush().into_diagnostic()?;
+    }
+    Ok(if summary.errors > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Success
+    })
+}

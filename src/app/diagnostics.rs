@@ -1,0 +1,292 @@
+//! Showing diagnostics: rustc-style through miette (source snippet, label, help), or JSON.
+//! Every stage's diagnostics (notes, images, scenarios) come through here, so they all look
+//! alike.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use anstyle::{AnsiColor, Style};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use serde::Serialize;
+
+use super::input::Sources;
+use crate::notes::{Diagnostic, LineIndex, Severity};
+
+/// Counts for the summary line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic], files: usize) -> Summary {
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        Summary {
+            errors,
+            warnings: diagnostics.len() - errors,
+            files,
+        }
+    }
+}
+
+impl fmt::Display for Summary {
+    /// "2 errors, 1 warning in 3 files".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}, {} in {}",
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.files, "file")
+        )
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Whether output to this stream gets colour (`--color`, NO_COLOR, and whether it is a terminal).
+pub fn colour_for<S: anstream::stream::RawStream>(stream: &S) -> bool {
+    anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
+}
+
+/// Each diagnostic as rustc shows one: headline, the source around the place, a label under
+/// it, and the hint. Diagnostics of files whose text is not in `sources` show no snippet.
+pub fn render_human(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    colour: bool,
+) -> io::Result<()> {
+    let theme = if colour {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    let mut files = Files::new(sources);
+    for (i, diagnostic) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let shown = files.show(diagnostic);
+        let mut text = String::new();
+        handler
+            .render_report(&mut text, &shown)
+            .map_err(|_| io::Error::other("cannot format a diagnostic"))?;
+        out.write_all(text.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// The summary line: red when there are errors, yellow for only warnings, else green.
+pub fn render_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> {
+    let style = if summary.errors > 0 {
+        Style::new().bold().fg_color(Some(AnsiColor::Red.into()))
+    } else if summary.warnings > 0 {
+        Style::new().bold().fg_color(Some(AnsiColor::Yellow.into()))
+    } else {
+        Style::new().bold().fg_color(Some(AnsiColor::Green.into()))
+    };
+    writeln!(out, "{style}{summary}{style:#}")
+}
+
+/// `{"files": K, "errors": N, "warnings": M, "diagnostics": [...]}` and a newline.
+pub fn render_json(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    summary: &Summary,
+) -> io::Result<()> {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        files: usize,
+        errors: usize,
+        warnings: usize,
+        diagnostics: &'a [Diagnostic],
+    }
+    let report = Report {
+        files: summary.files,
+        errors: summary.errors,
+        warnings: summary.warnings,
+        diagnostics,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+/// Per-file sources and line indexes, built once per file when first needed.
+struct Files<'s> {
+    sources: &'s Sources,
+    named: HashMap<&'s Path, (NamedSource<Arc<String>>, LineIndex<'s>)>,
+}
+
+impl<'s> Files<'s> {
+    fn new(sources: &'s Sources) -> Self {
+        Files {
+            sources,
+            named: HashMap::new(),
+        }
+    }
+
+    fn show(&mut self, diagnostic: &'s Diagnostic) -> Shown {
+        let severity = match diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        };
+        let mut shown = Shown {
+            message: diagnostic.message.clone(),
+            code: Some(diagnostic.code),
+            severity,
+            help: Some(diagnostic.hint.clone()).filter(|hint| !hint.is_empty()),
+            source: None,
+            labels: Vec::new(),
+            related: Vec::new(),
+        };
+        let file = diagnostic.location.file.as_path();
+        if let Some(span) = self.span(
+            file,
+            diagnostic.location.line,
+            diagnostic.location.col,
+            diagnostic.len,
+        ) {
+            shown.source = self.named.get(file).map(|(named, _)| named.clone());
+            shown.labels.push(LabeledSpan::new_primary_with_span(
+                label(&diagnostic.label),
+                span,
+            ));
+        }
+        for related in &diagnostic.related {
+            let related_file = related.location.file.as_path();
+            let span = self.span(
+                related_file,
+                related.location.line,
+                related.location.col,
+                related.len,
+            );
+            match span {
+                Some(span) if related_file == file && shown.source.is_some() => shown
+                    .labels
+                    .push(LabeledSpan::new_with_span(label(&related.label), span)),
+                _ => shown.related.push(Shown {
+                    message: format!("{}: {}", related.location, related.label),
+                    code: None,
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source: span
+                        .and_then(|_| self.named.get(related_file).map(|(named, _)| named.clone())),
+                    labels: span
+                        .map(|span| LabeledSpan::new_primary_with_span(label(&related.label), span))
+                        .into_iter()
+                        .collect(),
+                    related: Vec::new(),
+                }),
+            }
+        }
+        shown
+    }
+
+    /// The byte span of a place: `len` bytes from (line, col), or to the end of the line
+    /// when `len` is 0. `None` for line 0 (a whole file) or a file with no text.
+    fn span(
+        &mut self,
+        file: &'s Path,
+        line: u32,
+        col: u32,
+        len: usize,
+    ) -> Option<miette::SourceSpan> {
+        if line == 0 {
+            return None;
+        }
+        let text: &'s Arc<String> = self.sources.get(file)?;
+        let (_, lines) = self.named.entry(file).or_insert_with(|| {
+            (
+                NamedSource::new(file.display().to_string(), Arc::clone(text)),
+                LineIndex::new(text.as_str()),
+            )
+        });
+        let offset = lines.offset(line, col)?;
+        let len = if len == 0 {
+            lines.line_range(offset).end - offset
+        } else {
+            len.min(text.len() - offset)
+        };
+        Some((offset, len).into())
+    }
+}
+
+fn label(text: &str) -> Option<String> {
+    Some(text.to_owned()).filter(|text| !text.is_empty())
+}
+
+/// A diagnostic in the shape miette renders.
+#[derive(Debug)]
+struct Shown {
+    message: String,
+    code: Option<&'static str>,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: Option<NamedSource<Arc<String>>>,
+    labels: Vec<LabeledSpan>,
+    related: Vec<Shown>,
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Shown {}
+
+impl miette::Diagnostic for Shown {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code
+            .map(|code| Box::new(code) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|help| Box::new(help) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|source| source as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related
+                    .iter()
+                    .map(|shown| shown as &dyn miette::Diagnostic),
+            ))
+        }
+    }
+}

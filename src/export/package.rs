@@ -1,0 +1,236 @@
+//! The `.apkg` file: render notes in parallel, store them in a temporary collection, zip it
+//! with the media, and rename the result into place.
+//!
+//! Everything is written inside a temporary folder next to OUT (same file system, so the
+//! final rename is atomic): an error at any point removes the folder and leaves OUT as it
+//! was, absent or the previous export.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+use zip::CompressionMethod;
+use zip::write::{SimpleFileOptions, ZipWriter};
+
+use super::ExportError;
+use super::collection::CollectionWriter;
+use super::media::{MediaFile, MediaSet};
+use super::model::NoteType;
+use super::render::RenderedNote;
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Anki cards (one per note for "mdcards Basic").
+    pub cards: usize,
+    pub notes: usize,
+    pub decks: usize,
+    pub media: usize,
+    /// Size of the package file.
+    pub bytes: u64,
+}
+
+/// Notes rendered per work item: large enough to amortise the channel, small enough that
+/// only a few thousand rendered notes are ever held in memory at once.
+const CHUNK: usize = 512;
+
+/// Write `sources` (rendered by `render`) as an Anki package at `out`.
+///
+/// `progress` is told how many notes are stored so far. `now_ms` stamps ids and `mod`s.
+pub fn write_package<S: Sync>(
+    out: &Path,
+    models: Vec<NoteType>,
+    sources: &[S],
+    render: &(dyn Fn(&S) -> RenderedNote + Sync),
+    media: &MediaSet,
+    now_ms: i64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Summary, ExportError> {
+    check_out_path(out)?;
+    let folder = parent_folder(out);
+    let work = tempfile::Builder::new()
+        .prefix(".mdcards-export-")
+        .tempdir_in(&folder)
+        .map_err(|source| ExportError::Io {
+            action: "create a temporary folder in",
+            path: folder.clone(),
+            source,
+        })?;
+    let collection = work.path().join("collection.anki2");
+    let templates = models.iter().map(|m| m.templates.len()).max().unwrap_or(0);
+    let mut writer = CollectionWriter::create(&collection, models, sources.len(), now_ms)?;
+    let decks = render_into(&mut writer, sources, render, progress)?;
+    writer.finish()?;
+
+    let package = work.path().join("package.apkg");
+    zip_package(&package, &collection, media.files())?;
+    let bytes = std::fs::metadata(&package)
+        .map_err(|source| ExportError::Io {
+            action: "read the size of",
+            path: package.clone(),
+            source,
+        })?
+        .len();
+    std::fs::rename(&package, out).map_err(|source| ExportError::Io {
+        action: "move the finished package to",
+        path: out.to_owned(),
+        source,
+    })?;
+    drop(work);
+    Ok(Summary {
+        cards: sources.len() * templates,
+        notes: sources.len(),
+        decks,
+        media: media.files().len(),
+        bytes,
+    })
+}
+
+/// OUT must be a `.apkg` path whose folder exists, and not a folder itself.
+///
+/// The extension is an error, not a warning: OUT is the last positional argument, so
+/// `mdcards export a.md b.md` (OUT forgotten) would otherwise overwrite the notes `b.md`;
+/// and Anki treats `.colpkg` as a whole collection that replaces the user's own on import.
+pub fn check_out_path(out: &Path) -> Result<(), ExportError> {
+    if out.is_dir() {
+        return Err(ExportError::OutIsDirectory(out.to_owned()));
+    }
+    let is_apkg = out
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("apkg"));
+    if !is_apkg {
+        return Err(ExportError::OutNotApkg(out.to_owned()));
+    }
+    let folder = parent_folder(out);
+    if !folder.is_dir() {
+        return Err(ExportError::OutFolderMissing(folder));
+    }
+    Ok(())
+}
+
+fn parent_folder(out: &Path) -> PathBuf {
+    match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Render on every core while this thread stores notes in order; returns the deck count.
+fn render_into<S: Sync>(
+    writer: &mut CollectionWriter,
+    sources: &[S],
+    render: &(dyn Fn(&S) -> RenderedNote + Sync),
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<usize, ExportError> {
+    let chunks = sources.len().div_ceil(CHUNK);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, chunks.max(1));
+    let next = AtomicUsize::new(0);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<RenderedNote>)>(workers * 2);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let sender = sender.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let chunk = next.fetch_add(1, Ordering::Relaxed);
+                    let start = chunk * CHUNK;
+                    if start >= sources.len() {
+                        break;
+                    }
+                    let end = (start + CHUNK).min(sources.len());
+                    let notes: Vec<RenderedNote> = sources[start..end].iter().map(render).collect();
+                    // The receiver is gone only when storing failed: stop quietly.
+                    if sender.send((chunk, notes)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(sender);
+        // Chunks arrive in any order; store them in source order so ids follow the notes.
+        let mut pending: BTreeMap<usize, Vec<RenderedNote>> = BTreeMap::new();
+        let mut expected = 0;
+        let mut stored = 0;
+        for (chunk, notes) in receiver {
+            pending.insert(chunk, notes);
+            while let Some(notes) = pending.remove(&expected) {
+                for note in &notes {
+                    writer.add(note)?;
+                }
+                stored += notes.len();
+                progress(stored);
+                expected += 1;
+            }
+        }
+        Ok(writer.deck_count())
+    })
+}
+
+fn zip_package(package: &Path, collection: &Path, media: &[MediaFile]) -> Result<(), ExportError> {
+    let io_error = |action: &'static str, path: &Path| {
+        let path = path.to_owned();
+        move |source| ExportError::Io {
+            action,
+            path,
+            source,
+        }
+    };
+    let file = File::create(package).map_err(io_error("create", package))?;
+    let mut zip = ZipWriter::new(BufWriter::with_capacity(256 * 1024, file));
+    // Level 1: the collection is mostly repetitive HTML, which fast deflate already
+    // shrinks ~5x; higher levels cost several times the time for a few percent.
+    let deflate = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
+
+    zip.start_file("collection.anki2", deflate)?;
+    let mut db = File::open(collection).map_err(io_error("read", collection))?;
+    std::io::copy(&mut db, &mut zip).map_err(io_error("compress", collection))?;
+
+    let names: BTreeMap<String, &str> = media
+        .iter()
+        .enumerate()
+        .map(|(index, file)| (index.to_string(), file.name.as_str()))
+        .collect();
+    zip.start_file("media", deflate)?;
+    let index = serde_json::to_vec(&names).map_err(ExportError::Json)?;
+    zip.write_all(&index).map_err(io_error("write", package))?;
+
+    for (index, file) in media.iter().enumerate() {
+        let options = if already_compressed(&file.name) {
+            stored
+        } else {
+            deflate
+        };
+        zip.start_file(index.to_string(), options)?;
+        let mut source = File::open(&file.path).map_err(io_error("read", &file.path))?;
+        std::io::copy(&mut source, &mut zip).map_err(io_error("read", &file.path))?;
+    }
+    let mut inner = zip.finish()?;
+    inner.flush().map_err(io_error("write", package))?;
+    inner
+        .into_inner()
+        .map_err(|error| ExportError::Io {
+            action: "write",
+            path: package.to_owned(),
+            source: error.into_error(),
+        })?
+        .sync_all()
+        .map_err(io_error("write", package))?;
+    Ok(())
+}
+
+fn already_compressed(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [
+        ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".mp3", ".mp4", ".ogg", ".webm",
+    ]
+    .iter()
+    .any(|ext| lower.ends_with(ext))
+}

@@ -1,0 +1,172 @@
+//! Front matter: a `---` block at the very top of a file. mdcards reads one key, `tags:`,
+//! whose tags apply to every card of the file. It understands the YAML forms people write
+//! for a list of tags, without a YAML library:
+//!
+//! ```text
+//! tags: [raft, "leader election"]
+//! tags: raft, consensus
+//! tags:
+//!   - raft
+//!   - leader election
+//! ```
+
+use super::diagnostic::{Diagnostic, code};
+use super::lines::SourceFile;
+use super::tags::{add_unique, clean_tag};
+
+/// The tags of a front matter block whose text starts at byte `base` of the file.
+pub fn parse(
+    source: &SourceFile<'_>,
+    content: &str,
+    base: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let mut tags = Vec::new();
+    // True while the lines under a `tags:` key may be `- item` entries.
+    let mut in_tag_list = false;
+    let mut offset = base;
+    for raw_line in content.split_inclusive('\n') {
+        let line_start = offset;
+        offset += raw_line.len();
+        let line = raw_line.trim_end();
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+            continue;
+        }
+        if let Some(item) = trimmed.strip_prefix('-').filter(|_| in_tag_list) {
+            if let Some(tag) = clean_tag(unquote(item.trim())) {
+                add_unique(&mut tags, [tag]);
+            }
+            continue;
+        }
+        in_tag_list = false;
+        let Some((key, value)) = line.split_once(':').filter(|_| indent == 0) else {
+            diagnostics.push(
+                Diagnostic::error(
+                    code::MALFORMED_FRONT_MATTER,
+                    source.at(line_start + indent),
+                    "front matter line is not `key: value`",
+                )
+                .spanning(trimmed.len())
+                .label("expected `tags: ...`")
+                .hint("write `tags: [a, b]`, or `tags:` followed by `  - a` lines"),
+            );
+            continue;
+        };
+        let key = key.trim();
+        if key != "tags" {
+            diagnostics.push(
+                Diagnostic::error(
+                    code::UNKNOWN_FRONT_MATTER_KEY,
+                    source.at(line_start),
+                    format!("unknown front matter key `{key}`"),
+                )
+                .spanning(key.len())
+                .label("mdcards does not use this key")
+                .hint("mdcards reads only `tags:` from front matter; remove this key"),
+            );
+            continue;
+        }
+        let value = value.trim();
+        let value_start = line_start + line.len() - value.len();
+        if value.is_empty() {
+            in_tag_list = true;
+        } else if let Some(list) = value.strip_prefix('[') {
+            let Some(list) = list.strip_suffix(']') else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        code::MALFORMED_FRONT_MATTER,
+                        source.at(value_start),
+                        "the list of tags is not closed",
+                    )
+                    .spanning(value.len())
+                    .label("missing `]`")
+                    .hint("write the tags as `[a, b]` on one line"),
+                );
+                continue;
+            };
+            add_unique(&mut tags, split_scalars(list));
+        } else {
+            add_unique(&mut tags, split_scalars(value));
+        }
+    }
+    tags
+}
+
+/// Comma-separated tags, each possibly quoted.
+fn split_scalars(list: &str) -> impl Iterator<Item = String> + '_ {
+    list.split(',')
+        .filter_map(|item| clean_tag(unquote(item.trim())))
+}
+
+fn unquote(item: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = item
+            .strip_prefix(quote)
+            .and_then(|rest| rest.strip_suffix(quote))
+        {
+            return inner;
+        }
+    }
+    item
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn tags_of(content: &str) -> (Vec<String>, Vec<Diagnostic>) {
+        let source = SourceFile::new(Path::new("a.md"), content);
+        let mut diagnostics = Vec::new();
+        let tags = parse(&source, content, 0, &mut diagnostics);
+        (tags, diagnostics)
+    }
+
+    #[test]
+    fn inline_list_comma_list_and_block_list() {
+        assert_eq!(
+            tags_of("tags: [raft, \"leader election\"]\n").0,
+            ["raft", "leader_election"]
+        );
+        assert_eq!(tags_of("tags: raft, #consensus\n").0, ["raft", "consensus"]);
+        assert_eq!(
+            tags_of("# a comment\ntags:\n  - raft\n  - 'log replication'\n").0,
+            ["raft", "log_replication"]
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_at_the_key() {
+        let (tags, diagnostics) = tags_of("tags: [a]\ntitle: Raft\n");
+        assert_eq!(tags, ["a"]);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, code::UNKNOWN_FRONT_MATTER_KEY);
+        assert_eq!(
+            (diagnostics[0].location.line, diagnostics[0].location.col),
+            (2, 1)
+        );
+        assert!(diagnostics[0].message.contains("`title`"));
+    }
+
+    #[test]
+    fn lines_that_are_not_keys_and_unclosed_lists_are_errors() {
+        let (_, diagnostics) = tags_of("just words\ntags: [a, b\n");
+        let codes: Vec<_> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [code::MALFORMED_FRONT_MATTER, code::MALFORMED_FRONT_MATTER]
+        );
+        assert_eq!(diagnostics[1].location.line, 2);
+        assert_eq!(diagnostics[1].location.col, 7);
+    }
+
+    #[test]
+    fn list_items_belong_only_to_tags() {
+        let (tags, diagnostics) = tags_of("tags: [a]\n  - b\n");
+        assert_eq!(tags, ["a"]);
+        assert_eq!(diagnostics[0].code, code::MALFORMED_FRONT_MATTER);
+    }
+}

@@ -1,0 +1,153 @@
+//! The line-based front end, for scripts, tests and dumb terminals: one command per input
+//! line, the card on stdout, messages on stderr. Same behaviour as the terminal.
+//!
+//! Input lines: empty, `space` or `show` reveals (on the answer: Good); `1`-`4` (or
+//! `again`, `hard`, `good`, `easy`) rate; `u` undo; `s` bury; `e` edit; `q` quit; `?` help.
+//! End of input ends the session like `q`.
+
+use std::io::{self, BufRead, Write};
+use std::path::Path;
+
+use super::cardview;
+use super::driver::{Frontend, Input, View, rating_name};
+use super::session::Side;
+use super::styled::write_lines;
+use crate::deck::CardId;
+use crate::srs::{Rating, format_interval};
+
+pub struct Plain<'a> {
+    input: &'a mut dyn BufRead,
+    out: &'a mut dyn Write,
+    messages: &'a mut dyn Write,
+    width: usize,
+    /// Whether an editor can run (stdin is a terminal).
+    can_edit: bool,
+    /// What was printed last, so revealing prints only the answer.
+    last: Option<(CardId, Side)>,
+}
+
+impl<'a> Plain<'a> {
+    pub fn new(
+        input: &'a mut dyn BufRead,
+        out: &'a mut dyn Write,
+        messages: &'a mut dyn Write,
+        width: usize,
+        can_edit: bool,
+    ) -> Plain<'a> {
+        Plain {
+            input,
+            out,
+            messages,
+            width,
+            can_edit,
+            last: None,
+        }
+    }
+}
+
+/// Parse one input line.
+pub fn parse(line: &str) -> Input {
+    let word = line.trim().to_ascii_lowercase();
+    match word.as_str() {
+        "" | "space" | "show" | "reveal" | "enter" => Input::Reveal,
+        "1" | "again" => Input::Rate(Rating::Again),
+        "2" | "hard" => Input::Rate(Rating::Hard),
+        "3" | "good" => Input::Rate(Rating::Good),
+        "4" | "easy" => Input::Rate(Rating::Easy),
+        "u" | "undo" => Input::Undo,
+        "s" | "bury" => Input::Bury,
+        "e" | "edit" => Input::Edit,
+        "q" | "quit" | "exit" => Input::Quit,
+        "?" | "h" | "help" => Input::Help,
+        _ => Input::Unknown(line.trim().to_owned()),
+    }
+}
+
+impl Frontend for Plain<'_> {
+    fn show(&mut self, view: &View<'_>) -> io::Result<()> {
+        let same_card = self
+            .last
+            .as_ref()
+            .is_some_and(|(id, side)| id == &view.card.id && *side == Side::Front);
+        let mut lines = Vec::new();
+        if view.side == Side::Front || !same_card {
+            if view.answered > 0 || self.last.is_some() {
+                lines.push(Vec::new());
+            }
+            lines.extend(cardview::header(view, self.width));
+            lines.extend(cardview::front(view.card, self.width));
+            lines.push(Vec::new());
+        }
+        match view.side {
+            Side::Front => lines.push(cardview::front_keys()),
+            Side::Back => {
+                lines.extend(cardview::back(view.card, self.width));
+                lines.push(Vec::new());
+                lines.push(cardview::rating_keys(view.intervals));
+            }
+        }
+        write_lines(self.out, &lines, "\n")?;
+        self.out.flush()?;
+        self.last = Some((view.card.id.clone(), view.side));
+        Ok(())
+    }
+
+    fn show_done(&mut self, can_undo: bool) -> io::Result<()> {
+        self.last = None;
+        let hint = if can_undo { " (u undo, q quit)" } else { "" };
+        writeln!(self.out, "No more cards for now.{hint}")?;
+        self.out.flush()
+    }
+
+    fn input(&mut self) -> io::Result<Option<Input>> {
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let input = parse(&line);
+        if matches!(input, Input::Undo | Input::Edit) {
+            // The card shows again in full afterwards.
+            self.last = None;
+        }
+        Ok(Some(input))
+    }
+
+    fn notice(&mut self, text: &str) -> io::Result<()> {
+        writeln!(self.messages, "{text}")?;
+        self.messages.flush()
+    }
+
+    fn answered(&mut self, rating: Rating, due_in: Option<i64>) -> io::Result<()> {
+        let next = match due_in {
+            Some(ms) => format!("next in {}", format_interval(ms)),
+            None => "cram: not rescheduled".to_owned(),
+        };
+        writeln!(self.out, "→ {}, {next}", rating_name(rating))?;
+        self.out.flush()
+    }
+
+    fn edit(&mut self, file: &Path, line: u32) -> io::Result<bool> {
+        if !self.can_edit {
+            return Ok(false);
+        }
+        super::editor::open(file, line)?;
+        Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn input_lines_map_to_commands() {
+        assert_eq!(parse("\n"), Input::Reveal);
+        assert_eq!(parse("space\n"), Input::Reveal);
+        assert_eq!(parse(" 3 "), Input::Rate(Rating::Good));
+        assert_eq!(parse("Again"), Input::Rate(Rating::Again));
+        assert_eq!(parse("u"), Input::Undo);
+        assert_eq!(parse("s"), Input::Bury);
+        assert_eq!(parse("q"), Input::Quit);
+        assert_eq!(parse("5"), Input::Unknown("5".into()));
+    }
+}

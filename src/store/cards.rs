@@ -1,0 +1,349 @@
+//! Cards as the quiz sees them: what is due, what is new, what was done today.
+
+use std::path::PathBuf;
+
+use rusqlite::{Row, params_from_iter};
+
+use super::Store;
+use super::columns::{StateColumns, read_state};
+use super::error::Error;
+use crate::deck::CardId;
+use crate::srs::{CardState, State, Timestamp};
+
+/// Sources whose path starts with this are decks compiled into mdcards, not files.
+pub const BUILT_IN_PREFIX: &str = "<built-in>/";
+
+/// A card's schedule: the scheduler's state plus what Anki tracks around it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Sched {
+    pub state: CardState,
+    /// Reviews so far; 0 means a new card.
+    pub reps: u32,
+    /// Times a Review card was answered Again.
+    pub lapses: u32,
+    pub suspended: bool,
+    pub leech: bool,
+}
+
+impl Sched {
+    pub fn new(state: CardState) -> Sched {
+        Sched {
+            state,
+            reps: 0,
+            lapses: 0,
+            suspended: false,
+            leech: false,
+        }
+    }
+
+    pub fn is_new(&self) -> bool {
+        self.reps == 0
+    }
+
+    /// New, or learning / review / relearning by the scheduler state.
+    pub fn kind(&self) -> super::ReviewKind {
+        super::ReviewKind::of(self)
+    }
+}
+
+/// A card as stored, with everything the quiz shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredCard {
+    pub id: CardId,
+    pub deck: String,
+    pub front: String,
+    pub back: String,
+    pub tags: Vec<String>,
+    pub scenario: Option<String>,
+    /// The notes file (canonical path), or `<built-in>/NAME`.
+    pub source: String,
+    pub line: u32,
+    pub position: u32,
+    pub sched: Sched,
+}
+
+impl StoredCard {
+    /// The notes file to open in an editor; `None` for a built-in deck.
+    pub fn editable_file(&self) -> Option<PathBuf> {
+        (!self.source.starts_with(BUILT_IN_PREFIX)).then(|| PathBuf::from(&self.source))
+    }
+}
+
+/// What a quiz asks the store for.
+#[derive(Clone, Debug)]
+pub struct QueueQuery {
+    /// Source ids in scope (see `Store::source_ids`).
+    pub sources: Vec<i64>,
+    pub now: Timestamp,
+    /// The next day rollover: review and learning cards due before it are due today.
+    pub day_end: Timestamp,
+    /// At most this many new cards.
+    pub new_limit: u32,
+    /// At most this many Review-state cards.
+    pub review_limit: u32,
+}
+
+/// The cards a session starts from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SessionCards {
+    /// Learning and relearning cards due today, by due time.
+    pub learning: Vec<StoredCard>,
+    /// Review cards due today, most overdue first.
+    pub review: Vec<StoredCard>,
+    /// New cards in note order.
+    pub new: Vec<StoredCard>,
+}
+
+/// Work already done today in the scope, for the daily limits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TodayCounts {
+    /// New cards answered for the first time today.
+    pub new_introduced: u32,
+    /// Review-state cards answered today.
+    pub reviews_done: u32,
+}
+
+const CARD_COLUMNS: &str = "c.id, c.deck, c.front, c.back, c.tags, c.scenario, s.path, c.line, \
+     c.position, c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, \
+     c.lapses, c.suspended, c.leech";
+
+fn read_card(row: &Row<'_>) -> rusqlite::Result<StoredCard> {
+    let tags: String = row.get(4)?;
+    let tags = serde_json::from_str(&tags).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(StoredCard {
+        id: CardId::from_stored(row.get::<_, String>(0)?),
+        deck: row.get(1)?,
+        front: row.get(2)?,
+        back: row.get(3)?,
+        tags,
+        scenario: row.get(5)?,
+        source: row.get(6)?,
+        line: row.get(7)?,
+        position: row.get(8)?,
+        sched: Sched {
+            state: read_state(row, 9)?,
+            reps: row.get(15)?,
+            lapses: row.get(16)?,
+            suspended: row.get(17)?,
+            leech: row.get(18)?,
+        },
+    })
+}
+
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(",")
+}
+
+impl Store {
+    /// Ids of the sources a set of notes covers: each file itself, and for a folder every
+    /// source stored under it (so a deleted file's cards are found too).
+    pub fn source_ids(&self, files: &[String], folders: &[String]) -> Result<Vec<i64>, Error> {
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT id, path FROM sources ORDER BY id")
+            .map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map([], |row| {
+                Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        let mut ids = Vec::new();
+        for row in rows {
+            let (id, path) = row.map_err(|e| self.err(e))?;
+            if super::sync::in_scope(&path, files, folders) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// One card by id, retired or not.
+    pub fn card(&self, id: &CardId) -> Result<Option<StoredCard>, Error> {
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id WHERE c.id = ?"
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        let mut rows = statement
+            .query_map([id.as_str()], read_card)
+            .map_err(|e| self.err(e))?;
+        rows.next().transpose().map_err(|e| self.err(e))
+    }
+
+    /// Cards due for a session: learning and review cards due today (reviews limited),
+    /// and new cards in note order (limited). Retired, suspended and buried cards never
+    /// appear.
+    pub fn session_cards(&self, query: &QueueQuery) -> Result<SessionCards, Error> {
+        if query.sources.is_empty() {
+            return Ok(SessionCards::default());
+        }
+        let scope = format!("c.source_id IN ({})", placeholders(query.sources.len()));
+        let visible = "c.retired_at IS NULL AND c.suspended = 0 \
+                       AND (c.buried_until IS NULL OR c.buried_until <= ?)";
+        let learning_sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
+             WHERE c.reps > 0 AND c.state != {review} AND c.due < ? AND {visible} AND {scope} \
+             ORDER BY c.due, c.id",
+            review = State::Review as i64
+        );
+        let review_sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
+             WHERE c.reps > 0 AND c.state = {review} AND c.due < ? AND {visible} AND {scope} \
+             ORDER BY c.due, c.id LIMIT ?",
+            review = State::Review as i64
+        );
+        let new_sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
+             WHERE c.reps = 0 AND {visible} AND {scope} \
+             ORDER BY c.source_id, c.position LIMIT ?"
+        );
+        let due_params = |limit: Option<u32>| {
+            let mut values = vec![query.day_end.0, query.now.0];
+            values.extend(&query.sources);
+            values.extend(limit.map(i64::from));
+            values
+        };
+        let learning = self.query_cards(&learning_sql, due_params(None))?;
+        let review = self.query_cards(&review_sql, due_params(Some(query.review_limit)))?;
+        let mut new_params = vec![query.now.0];
+        new_params.extend(&query.sources);
+        new_params.push(i64::from(query.new_limit));
+        let new = self.query_cards(&new_sql, new_params)?;
+        Ok(SessionCards {
+            learning,
+            review,
+            new,
+        })
+    }
+
+    /// Every card in scope that is not retired or suspended, in note order: a cram session.
+    pub fn all_cards(&self, sources: &[i64]) -> Result<Vec<StoredCard>, Error> {
+        if sources.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
+             WHERE c.retired_at IS NULL AND c.suspended = 0 AND c.source_id IN ({}) \
+             ORDER BY c.source_id, c.position",
+            placeholders(sources.len())
+        );
+        self.query_cards(&sql, sources.to_vec())
+    }
+
+    /// Cards in scope that a quiz could show some day (not retired, not suspended).
+    pub fn active_cards(&self, sources: &[i64]) -> Result<u64, Error> {
+        if sources.is_empty() {
+            return Ok(0);
+        }
+        let sql = format!(
+            "SELECT count(*) FROM cards c WHERE c.retired_at IS NULL AND c.suspended = 0 \
+             AND c.source_id IN ({})",
+            placeholders(sources.len())
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        statement
+            .query_row(params_from_iter(sources), |row| row.get::<_, i64>(0))
+            .map(|n| n as u64)
+            .map_err(|e| self.err(e))
+    }
+
+    /// New cards introduced and Review cards answered since `day_start`, in scope.
+    pub fn today_counts(
+        &self,
+        sources: &[i64],
+        day_start: Timestamp,
+    ) -> Result<TodayCounts, Error> {
+        if sources.is_empty() {
+            return Ok(TodayCounts::default());
+        }
+        let sql = format!(
+            "SELECT count(*) FILTER (WHERE r.state_before = 0), \
+                    count(*) FILTER (WHERE r.state_before = {review}) \
+             FROM reviews r JOIN cards c ON c.id = r.card_id \
+             WHERE r.reviewed_at >= ? AND c.source_id IN ({})",
+            placeholders(sources.len()),
+            review = State::Review as i64
+        );
+        let mut values = vec![day_start.0];
+        values.extend(sources);
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        statement
+            .query_row(params_from_iter(values), |row| {
+                Ok(TodayCounts {
+                    new_introduced: row.get(0)?,
+                    reviews_done: row.get(1)?,
+                })
+            })
+            .map_err(|e| self.err(e))
+    }
+
+    /// The earliest time a reviewed card in scope becomes due (a buried card counts from
+    /// when its burial ends), for "next review in 3h" after a session.
+    pub fn next_due(&self, sources: &[i64]) -> Result<Option<Timestamp>, Error> {
+        if sources.is_empty() {
+            return Ok(None);
+        }
+        let sql = format!(
+            "SELECT min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c \
+             WHERE c.reps > 0 AND c.retired_at IS NULL AND c.suspended = 0 \
+             AND c.source_id IN ({})",
+            placeholders(sources.len())
+        );
+        let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
+        statement
+            .query_row(params_from_iter(sources), |row| {
+                row.get::<_, Option<i64>>(0)
+            })
+            .map(|due| due.map(Timestamp))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Hide a card until `until` (bury until tomorrow).
+    pub fn bury(&mut self, id: &CardId, until: Option<Timestamp>) -> Result<(), Error> {
+        self.conn
+            .execute(
+                "UPDATE cards SET buried_until = ? WHERE id = ?",
+                rusqlite::params![until.map(|t| t.0), id.as_str()],
+            )
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+
+    fn query_cards(&self, sql: &str, values: Vec<i64>) -> Result<Vec<StoredCard>, Error> {
+        let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map(params_from_iter(values), read_card)
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+    }
+}
+
+/// Write a card's schedule columns.
+pub(crate) fn write_sched(
+    conn: &rusqlite::Connection,
+    id: &CardId,
+    sched: &Sched,
+    now: Timestamp,
+) -> rusqlite::Result<usize> {
+    let columns = StateColumns::of(&sched.state);
+    conn.prepare_cached(
+        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?, \
+         last_review = ?, reps = ?, lapses = ?, suspended = ?, leech = ?, modified_at = ? \
+         WHERE id = ?",
+    )?
+    .execute(rusqlite::params![
+        columns.state,
+        columns.step,
+        columns.stability,
+        columns.difficulty,
+        columns.due,
+        columns.last_review,
+        sched.reps,
+        sched.lapses,
+        sched.suspended,
+        sched.leech,
+        now.0,
+        id.as_str()
+    ])
+}
