@@ -455,3 +455,20 @@ fn other_languages_are_not_scenarios() {
             .is_none()
     );
 }
+
+#[test]
+fn rules_between_cards_do_not_swallow_cards() {
+    // pulldown-cmark reads `---` ... `---` anywhere as YAML front matter; mdcards reads front
+    // matter only at the top of a file, so the card between the rules stays a card.
+    let parsed = parse("## Q1\nA\n\n---\n## Q2\nB\n---\n\n## Q3\nC\n");
+    assert_eq!(fronts(&parsed), ["Q1", "Q2", "Q3"]);
+    assert_eq!(parsed.cards[1].back, "B\n---");
+}
+
+#[test]
+fn front_matter_is_read_only_at_the_top() {
+    let parsed = parse("# T\n---\ntags: [a]\n---\n## Q\nA\n");
+    assert!(only_card(&parsed).tags.is_empty());
+    // Read as markdown instead: a rule, then an underlined heading.
+    assert_eq!(codes(&parsed), [code::UNDERLINED_HEADING]);
+}

@@ -171,7 +171,12 @@ fn add_file(
             }
         }
     }
-    loaded.cards.extend(parsed.cards);
+    // Moving the first file's cards, not copying them, saves a copy of a big deck.
+    if loaded.cards.is_empty() {
+        loaded.cards = parsed.cards;
+    } else {
+        loaded.cards.extend(parsed.cards);
+    }
     loaded.sources.insert(path, Arc::new(text));
 }
 

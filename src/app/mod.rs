@@ -10,6 +10,7 @@ pub mod input;
 mod list;
 pub mod paths;
 mod quiz;
+mod sim;
 mod stats;
 mod sync;
 
@@ -49,17 +50,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::List(args)) => list::list(&args),
         Some(Command::Sync(args)) => sync::sync(&args, &cli.global),
         Some(Command::Stats(args)) => stats::stats(&args, &cli.global),
-        Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Sim(args)) => sim::sim(&args),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
     }
-}
-
-// Scaffolding while the commands land one by one; removed when the last one does.
-fn not_yet(command: &str) -> Result<Outcome> {
-    Err(miette::miette!(
-        "`mdcards {command}` is not available in this build yet"
-    ))
 }
 
 fn configure_colour(when: ColorWhen) {

@@ -10,9 +10,32 @@
 //!   - leader election
 //! ```
 
+use std::ops::Range;
+
 use super::diagnostic::{Diagnostic, code};
 use super::lines::SourceFile;
 use super::tags::{add_unique, clean_tag};
+
+/// The front matter at the very top of `text`: the range of its content, and where the block
+/// (with its closing line) ends. It opens with a `---` line, is not blank on its first line,
+/// and closes with a `---` or `...` line; without a closing line there is no front matter.
+pub fn locate(text: &str) -> Option<(Range<usize>, usize)> {
+    let mut lines = text.split_inclusive('\n');
+    let opening = lines.next().filter(|line| line.trim_end() == "---")?;
+    let content_start = opening.len();
+    let mut offset = content_start;
+    for (i, line) in lines.enumerate() {
+        let trimmed = line.trim_end();
+        if i == 0 && trimmed.is_empty() {
+            return None;
+        }
+        if i > 0 && matches!(trimmed, "---" | "...") {
+            return Some((content_start..offset, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    None
+}
 
 /// The tags of a front matter block whose text starts at byte `base` of the file.
 pub fn parse(
@@ -123,6 +146,21 @@ mod tests {
         let mut diagnostics = Vec::new();
         let tags = parse(&source, content, 0, &mut diagnostics);
         (tags, diagnostics)
+    }
+
+    #[test]
+    fn front_matter_is_at_the_top_and_closed() {
+        let text = "---\ntags: [a]\n---\n# T\n";
+        assert_eq!(locate(text), Some((4..14, 18)));
+        assert_eq!(locate("---\r\ntags: [a]\r\n...\r\nx"), Some((5..16, 21)));
+        assert_eq!(locate("---\ntags: [a]\n"), None, "not closed");
+        assert_eq!(locate("---\n\ntags: [a]\n---\n"), None, "blank first line");
+        assert_eq!(
+            locate("\n---\ntags: [a]\n---\n"),
+            None,
+            "not on the first line"
+        );
+        assert_eq!(locate("---\n---\n"), None, "empty");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! `[#tag]()` links tag a card, front matter `tags:` tags a file, `<!-- id: NAME -->` pins
 //! an identity, and a ```` ```raft ```` block makes a scenario card.
 
+mod chunks;
 mod deck_name;
 mod diagnostic;
 mod directives;
@@ -23,7 +24,7 @@ pub use deck_name::{EmptyDeckPart, deck_path};
 pub use diagnostic::{Diagnostic, Related, Severity, code, whole_file};
 pub use duplicates::duplicate_ids;
 pub use lines::LineIndex;
-pub use parse::{ParsedFile, parse_file};
+pub use parse::{ParsedFile, parse_file, parse_file_in_pieces};
 
 /// The built-in Raft deck, used by every command given no notes.
 pub const BUILTIN_DECK: &str = include_str!("../../decks/raft.md");

@@ -5,17 +5,17 @@
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 
+use super::chunks::{self, Definitions};
 use super::deck_name::deck_path;
 use super::diagnostic::{Diagnostic, code};
 use super::directives;
 use super::front_matter;
 use super::lines::SourceFile;
-use super::markdown;
-use super::ranges::{RangeSet, text_without, tidy};
+use super::ranges::{RangeSet, side_text};
 use super::tags::{add_unique, clean_tag};
-use crate::deck::{Card, CardId, Location, MediaRef, ScenarioSource};
+use crate::deck::{Card, CardId, MediaRef, ScenarioSource};
 
 /// What one notes file yields.
 #[derive(Debug, Default)]
@@ -32,23 +32,50 @@ pub struct ParsedFile {
 /// reported), so no card is ever dropped silently. Duplicate identities across cards are
 /// found by [`super::duplicate_ids`], which callers run over all the files they load.
 pub fn parse_file(path: &Path, text: &str, deck_override: Option<&str>) -> ParsedFile {
-    let source = SourceFile::new(path, text);
-    let mut walker = Walker::new(&source);
-    for (event, range) in Parser::new_ext(text, markdown::options()).into_offset_iter() {
-        walker.event(event, range);
-    }
-    walker.finish(deck_override)
+    parse_file_in_pieces(path, text, deck_override, chunks::PIECE)
 }
 
-/// A card whose deck (and so identity) is known only once the whole file is read.
-struct Draft {
-    front: String,
-    back: String,
-    tags: Vec<String>,
-    media: Vec<MediaRef>,
-    scenario: Option<ScenarioSource>,
-    pinned: Option<String>,
-    location: Location,
+/// `parse_file` with a chosen piece size (see `chunks`): tests parse with tiny pieces to
+/// show that the pieces never change the result.
+#[doc(hidden)]
+pub fn parse_file_in_pieces(
+    path: &Path,
+    text: &str,
+    deck_override: Option<&str>,
+    min_piece: usize,
+) -> ParsedFile {
+    let source = SourceFile::new(path, text);
+    let front_matter = front_matter::locate(text);
+    let body_start = front_matter.as_ref().map_or(0, |(_, end)| *end);
+    // Footnote definitions apply to the whole document like link references, but there is
+    // no hook to share them between pieces: a file that may have any is parsed in one piece.
+    let min_piece = if text.contains("[^") {
+        usize::MAX
+    } else {
+        min_piece
+    };
+    let boundaries = chunks::boundaries(text, body_start);
+    let mut definitions = Definitions::default();
+    loop {
+        let mut walker = Walker::new(&source, boundaries.len() + 1);
+        if let Some((content, _)) = &front_matter {
+            walker.front_matter(content.clone());
+        }
+        chunks::parse_in_pieces(
+            text,
+            body_start,
+            &boundaries,
+            min_piece,
+            &mut definitions,
+            |event, range| walker.event(event, range),
+        );
+        // A reference defined further down than its use: every definition is known now.
+        if definitions.need_another_pass() {
+            definitions.forget_missing();
+            continue;
+        }
+        return walker.finish(deck_override);
+    }
 }
 
 /// The card being read: from its heading to the next `# `/`## ` heading.
@@ -99,7 +126,8 @@ struct Title {
 struct Walker<'s, 'a> {
     source: &'s SourceFile<'a>,
     diagnostics: Vec<Diagnostic>,
-    drafts: Vec<Draft>,
+    /// Finished cards; their deck and (unpinned) id are filled in by `finish`.
+    cards: Vec<Card>,
     open: Option<OpenCard>,
     file_tags: Vec<String>,
     title: Option<Title>,
@@ -108,17 +136,18 @@ struct Walker<'s, 'a> {
     heading: Option<Heading>,
     tag_line: Option<TagLine>,
     code: Option<CodeBlock>,
-    front_matter: Option<Range<usize>>,
     /// Content outside any card was already reported for the current stretch.
     outside_reported: bool,
+    /// Reused buffer for assembling card sides.
+    scratch: String,
 }
 
 impl<'s, 'a> Walker<'s, 'a> {
-    fn new(source: &'s SourceFile<'a>) -> Self {
+    fn new(source: &'s SourceFile<'a>, expected_cards: usize) -> Self {
         Walker {
             source,
             diagnostics: Vec::new(),
-            drafts: Vec::new(),
+            cards: Vec::with_capacity(expected_cards),
             open: None,
             file_tags: Vec::new(),
             title: None,
@@ -126,9 +155,16 @@ impl<'s, 'a> Walker<'s, 'a> {
             heading: None,
             tag_line: None,
             code: None,
-            front_matter: None,
             outside_reported: false,
+            scratch: String::new(),
         }
+    }
+
+    /// The file's front matter, before any event.
+    fn front_matter(&mut self, content: Range<usize>) {
+        let text = self.text(content.clone());
+        let tags = front_matter::parse(self.source, text, content.start, &mut self.diagnostics);
+        add_unique(&mut self.file_tags, tags);
     }
 
     fn text(&self, range: Range<usize>) -> &'a str {
@@ -167,7 +203,6 @@ impl<'s, 'a> Walker<'s, 'a> {
         }
         match tag {
             Tag::Heading { level, .. } => self.start_heading(level, range),
-            Tag::MetadataBlock(_) => self.front_matter = Some(range),
             Tag::Paragraph if self.depth == 0 => {
                 if self.text(range.clone()).trim_start().starts_with("[#") {
                     self.tag_line = Some(TagLine {
@@ -212,7 +247,6 @@ impl<'s, 'a> Walker<'s, 'a> {
     fn end(&mut self, tag: TagEnd, range: Range<usize>) {
         match tag {
             TagEnd::Heading(_) => self.end_heading(),
-            TagEnd::MetadataBlock(_) => self.front_matter = None,
             TagEnd::Paragraph if self.depth == 0 => {
                 if let Some(line) = self.tag_line.take() {
                     self.end_tag_line(line);
@@ -246,16 +280,7 @@ impl<'s, 'a> Walker<'s, 'a> {
         }
         match event {
             Event::Text(text) => {
-                if let Some(base) = self.front_matter.clone() {
-                    let content_start = range.start.max(base.start);
-                    let tags = front_matter::parse(
-                        self.source,
-                        &text,
-                        content_start,
-                        &mut self.diagnostics,
-                    );
-                    add_unique(&mut self.file_tags, tags);
-                } else if let Some(block) = &mut self.code {
+                if let Some(block) = &mut self.code {
                     block.content_start.get_or_insert(range.start);
                     block.content.push_str(&text);
                 }
@@ -399,7 +424,7 @@ impl<'s, 'a> Walker<'s, 'a> {
             return;
         }
         self.outside_reported = true;
-        let line = self.source.lines.line_range(range.start);
+        let line = self.source.line_range(range.start);
         let len = self.text(range.start..line.end).trim_end().len();
         self.diagnostics.push(
             Diagnostic::warning(
@@ -523,7 +548,7 @@ impl<'s, 'a> Walker<'s, 'a> {
         };
         let script_start = block
             .content_start
-            .unwrap_or_else(|| self.source.lines.line_range(block.range.start).end + 1);
+            .unwrap_or_else(|| self.source.line_range(block.range.start).end + 1);
         let scenario = ScenarioSource {
             script: block.content,
             location: self.source.at(script_start),
@@ -678,15 +703,19 @@ impl<'s, 'a> Walker<'s, 'a> {
         card.opaque.normalise();
         card.cuts.normalise();
 
-        let separators: Vec<Range<usize>> = self
-            .source
-            .lines
-            .line_starts_in(body.clone())
-            .iter()
-            .filter(|&&start| !card.opaque.contains(start) && !card.cuts.contains(start))
-            .map(|&start| self.source.lines.line_range(start))
-            .filter(|line| line.end <= end && text[line.clone()].trim() == "%")
-            .collect();
+        // Lines holding only `%`, found from each `%` (most cards have none).
+        let mut separators: Vec<Range<usize>> = Vec::new();
+        for (at, _) in text[body.clone()].match_indices('%') {
+            let line = self.source.line_range(body.start + at);
+            if line.start >= body.start
+                && line.end <= end
+                && text[line.clone()].trim() == "%"
+                && !card.opaque.contains(line.start)
+                && !card.cuts.contains(line.start)
+            {
+                separators.push(line);
+            }
+        }
         for extra in separators.iter().skip(1) {
             let first = self.source.at(separators[0].start);
             self.diagnostics.push(
@@ -705,7 +734,12 @@ impl<'s, 'a> Walker<'s, 'a> {
         let heading_text = text[card.front.clone()].trim();
         let (front, back_range) = match separators.first() {
             Some(separator) => {
-                let more = tidy(text_without(text, body.start..separator.start, &card.cuts));
+                let more = side_text(
+                    text,
+                    body.start..separator.start,
+                    &card.cuts,
+                    &mut self.scratch,
+                );
                 let front = match (heading_text.is_empty(), more.is_empty()) {
                     (_, true) => heading_text.to_owned(),
                     (true, false) => more,
@@ -715,7 +749,7 @@ impl<'s, 'a> Walker<'s, 'a> {
             }
             None => (heading_text.to_owned(), body),
         };
-        let back = tidy(text_without(text, back_range, &card.cuts));
+        let back = side_text(text, back_range, &card.cuts, &mut self.scratch);
 
         let location = self.source.at(card.heading.start);
         let heading_len = self.heading_line_len(&card.heading);
@@ -739,13 +773,23 @@ impl<'s, 'a> Walker<'s, 'a> {
                 .hint("write the answer under the heading; a heading meant as part of the previous answer should be `### `"),
             );
         }
-        self.drafts.push(Draft {
+        // Front matter comes first in a file, so the file's tags are known by now.
+        let mut tags = Vec::with_capacity(self.file_tags.len() + card.tags.len());
+        tags.extend_from_slice(&self.file_tags);
+        add_unique(&mut tags, card.tags);
+        let (id, pinned) = match card.pinned {
+            Some((name, _)) => (CardId::pinned(&name), true),
+            None => (CardId::from_stored(String::new()), false),
+        };
+        self.cards.push(Card {
+            id,
+            pinned,
+            deck: String::new(),
             front,
             back,
-            tags: card.tags,
+            tags,
             media: card.media,
             scenario: card.scenario.map(|(scenario, _)| scenario),
-            pinned: card.pinned.map(|(name, _)| name),
             location,
         });
     }
@@ -758,7 +802,10 @@ impl<'s, 'a> Walker<'s, 'a> {
         let mut from = body.start;
         let mut spans = Vec::new();
         card.opaque.normalise();
-        while let Some(open) = text[from..body.end].find(OPEN).map(|i| from + i) {
+        while let Some(open) =
+            memchr::memmem::find(&text.as_bytes()[from..body.end], OPEN.as_bytes())
+                .map(|i| from + i)
+        {
             if card.opaque.contains(open) {
                 from = open + OPEN.len();
                 continue;
@@ -792,7 +839,7 @@ impl<'s, 'a> Walker<'s, 'a> {
     fn finish(mut self, deck_override: Option<&str>) -> ParsedFile {
         self.close_card(self.source.text.len());
         let deck = self.deck(deck_override);
-        if self.drafts.is_empty() {
+        if self.cards.is_empty() {
             self.diagnostics.push(
                 Diagnostic::warning(
                     code::NO_CARDS,
@@ -802,35 +849,17 @@ impl<'s, 'a> Walker<'s, 'a> {
                 .hint("a card starts at a `## ` heading; the text under it is the answer"),
             );
         }
-        let file_tags = self.file_tags;
-        let cards = self
-            .drafts
-            .into_iter()
-            .map(|draft| {
-                let mut tags = file_tags.clone();
-                add_unique(&mut tags, draft.tags);
-                let (id, pinned) = match draft.pinned {
-                    Some(name) => (CardId::pinned(&name), true),
-                    None => (CardId::from_front(&deck, &draft.front), false),
-                };
-                Card {
-                    id,
-                    pinned,
-                    deck: deck.clone(),
-                    front: draft.front,
-                    back: draft.back,
-                    tags,
-                    media: draft.media,
-                    scenario: draft.scenario,
-                    location: draft.location,
-                }
-            })
-            .collect();
+        for card in &mut self.cards {
+            if !card.pinned {
+                card.id = CardId::from_front(&deck, &card.front);
+            }
+            card.deck.clone_from(&deck);
+        }
         self.diagnostics.sort_by(|a, b| {
             (a.location.line, a.location.col).cmp(&(b.location.line, b.location.col))
         });
         ParsedFile {
-            cards,
+            cards: self.cards,
             diagnostics: self.diagnostics,
         }
     }
@@ -872,7 +901,7 @@ impl<'s, 'a> Walker<'s, 'a> {
 }
 
 /// True when the last line of a fenced block's source is a closing fence for its opener.
-fn fence_is_closed(block: &str) -> bool {
+pub(super) fn fence_is_closed(block: &str) -> bool {
     let opening = block.trim_start();
     let Some(fence_char) = opening.chars().next().filter(|c| matches!(c, '`' | '~')) else {
         return true;

@@ -60,9 +60,12 @@ impl RangeSet {
     }
 }
 
-/// The text of `range` with the cut ranges left out.
-pub fn text_without(text: &str, range: Range<usize>, cuts: &RangeSet) -> String {
-    let mut out = String::with_capacity(range.len());
+/// The text of `range` with the cut ranges left out, tidied: blank lines at the start and
+/// whitespace at the end go, the first line keeps its indentation (an indented code block
+/// stays one). `scratch` is reused between calls; the result has exactly its length as
+/// capacity, since a big deck keeps a hundred thousand of them.
+pub fn side_text(text: &str, range: Range<usize>, cuts: &RangeSet, scratch: &mut String) -> String {
+    scratch.clear();
     let mut from = range.start;
     for cut in cuts.iter() {
         if cut.end <= from {
@@ -71,18 +74,15 @@ pub fn text_without(text: &str, range: Range<usize>, cuts: &RangeSet) -> String 
         if cut.start >= range.end {
             break;
         }
-        out.push_str(&text[from..cut.start.max(from)]);
+        scratch.push_str(&text[from..cut.start.max(from)]);
         from = cut.end.min(range.end);
     }
-    out.push_str(&text[from..range.end]);
-    out
+    scratch.push_str(&text[from..range.end]);
+    tidy(scratch).to_owned()
 }
 
-/// Drop blank lines at the start and whitespace at the end, keeping the indentation of the
-/// first line (an indented code block stays one).
-pub fn tidy(mut text: String) -> String {
-    let kept = text.trim_end().len();
-    text.truncate(kept);
+fn tidy(text: &str) -> &str {
+    let text = text.trim_end();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
         if !line.trim().is_empty() {
@@ -90,8 +90,7 @@ pub fn tidy(mut text: String) -> String {
         }
         start += line.len();
     }
-    text.drain(..start);
-    text
+    &text[start..]
 }
 
 #[cfg(test)]
@@ -116,19 +115,31 @@ mod tests {
         let mut cuts = RangeSet::default();
         cuts.push(2..4);
         cuts.push(6..20);
-        assert_eq!(text_without("abcdefghij", 1..9, &cuts), "bef");
+        let mut scratch = String::new();
+        assert_eq!(side_text("abcdefghij", 1..9, &cuts, &mut scratch), "bef");
+        let none = RangeSet::default();
         assert_eq!(
-            text_without("abcdefghij", 0..10, &RangeSet::default()),
+            side_text("abcdefghij", 0..10, &none, &mut scratch),
             "abcdefghij"
         );
     }
 
     #[test]
     fn tidy_keeps_first_line_indentation() {
-        assert_eq!(
-            tidy("\n  \n    code\nmore  \n\n".to_owned()),
-            "    code\nmore"
+        assert_eq!(tidy("\n  \n    code\nmore  \n\n"), "    code\nmore");
+        assert_eq!(tidy(" \n\t\n"), "");
+    }
+
+    #[test]
+    fn side_text_has_no_spare_capacity() {
+        let text = "\n\nanswer\n\n\n";
+        let side = side_text(
+            text,
+            0..text.len(),
+            &RangeSet::default(),
+            &mut String::new(),
         );
-        assert_eq!(tidy(" \n\t\n".to_owned()), "");
+        assert_eq!(side, "answer");
+        assert_eq!(side.capacity(), side.len());
     }
 }

@@ -5,12 +5,14 @@
 pub fn clean_tag(raw: &str) -> Option<String> {
     let raw = raw.trim();
     let raw = raw.strip_prefix('#').unwrap_or(raw);
-    let words: Vec<&str> = raw.split_whitespace().collect();
-    if words.is_empty() {
-        None
-    } else {
-        Some(words.join("_"))
+    let mut tag = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        if !tag.is_empty() {
+            tag.push('_');
+        }
+        tag.push_str(word);
     }
+    Some(tag).filter(|tag| !tag.is_empty())
 }
 
 /// Append tags keeping the first occurrence of each, in order.
