@@ -259,7 +259,7 @@ pub struct SimArgs {
     #[arg(long, default_value_t = 5)]
     pub nodes: u32,
 
-    /// Seed of a random schedule
+    /// Seed of a random schedule (with --fuzz: the first seed)
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
 
@@ -279,7 +279,8 @@ pub struct SimArgs {
     #[arg(long)]
     pub summary: bool,
 
-    /// Run many random schedules with faults, checking invariants
+    /// Run many random schedules with faults (loss, reordering, partitions, crashes),
+    /// checking every invariant after every step
     #[arg(long)]
     pub fuzz: bool,
 
