@@ -85,10 +85,17 @@ fn configure_colour(when: ColorWhen) {
 /// True when the error is, at any depth, a write to a closed pipe (`mdcards list | head`):
 /// that is the reader's choice, not a failure, so the process exits quietly.
 pub fn is_broken_pipe(report: &miette::Report) -> bool {
+    // `into_diagnostic()` hides the io::Error behind a private wrapper that only shows its
+    // message, so the message is checked too.
+    let broken = std::io::Error::from(std::io::ErrorKind::BrokenPipe).to_string();
     report.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || {
+                let text = cause.to_string();
+                text.eq_ignore_ascii_case(&broken) || text.starts_with("Broken pipe (os error")
+            }
     })
 }
 
