@@ -38,6 +38,8 @@ its note is edited. The notes are synced into the review database first (see `md
     about = "Flashcards from markdown notes: spaced repetition in the terminal, Raft scenarios, Anki export",
     long_about = None,
     before_help = EXAMPLES,
+    // Written out: clap's generated usage would suggest NOTES may precede a subcommand.
+    override_usage = "mdcards [OPTIONS] [NOTES]...\n       mdcards [OPTIONS] <COMMAND>",
     subcommand_negates_reqs = true
 )]
 pub struct Cli {
