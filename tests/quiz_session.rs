@@ -26,8 +26,6 @@ fn stored(n: usize, sched: Sched) -> StoredCard {
         tags: vec![],
         scenario: None,
         source: "a.md".into(),
-        line: n as u32 * 3 + 1,
-        position: n as u32,
         sched,
     }
 }

@@ -204,3 +204,20 @@ fn the_builtin_deck_syncs_by_name() {
     assert!(out.starts_with("18 added"), "{out}");
     assert!(out.contains("decks/raft.md:9 (built-in)"), "{out}");
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let place = Place::new();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mdcards"))
+        .current_dir(place.dir.path())
+        .env("MDCARDS_DB", place.path("reviews.sqlite3"))
+        .arg("sync")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away, like `| head -0`
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}

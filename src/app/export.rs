@@ -27,9 +27,11 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
     if input::report_to_stderr(&notes)? {
         return Ok(Outcome::Problems);
     }
+    // The notes' text and diagnostics are no longer needed: free them before exporting.
+    let input::LoadedNotes { cards, .. } = notes;
     let now = super::now()?;
-    let bar = progress_bar(notes.cards.len());
-    let result = export::export_cards(&notes.cards, &args.out, now.0, &|stored| {
+    let bar = progress_bar(cards.len());
+    let result = export::export_cards(&cards, &args.out, now.0, &|stored| {
         bar.set_position(stored as u64)
     });
     bar.finish_and_clear();

@@ -10,6 +10,7 @@ pub mod input;
 mod list;
 pub mod paths;
 mod quiz;
+mod sim;
 mod stats;
 mod sync;
 
@@ -49,17 +50,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::List(args)) => list::list(&args),
         Some(Command::Sync(args)) => sync::sync(&args, &cli.global),
         Some(Command::Stats(args)) => stats::stats(&args, &cli.global),
-        Some(Command::Sim(_)) => not_yet("sim"),
+        Some(Command::Sim(args)) => sim::sim(&args),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
     }
-}
-
-// Scaffolding while the commands land one by one; removed when the last one does.
-fn not_yet(command: &str) -> Result<Outcome> {
-    Err(miette::miette!(
-        "`mdcards {command}` is not available in this build yet"
-    ))
 }
 
 fn configure_colour(when: ColorWhen) {
@@ -91,10 +85,17 @@ fn configure_colour(when: ColorWhen) {
 /// True when the error is, at any depth, a write to a closed pipe (`mdcards list | head`):
 /// that is the reader's choice, not a failure, so the process exits quietly.
 pub fn is_broken_pipe(report: &miette::Report) -> bool {
+    // `into_diagnostic()` hides the io::Error behind a private wrapper that only shows its
+    // message, so the message is checked too.
+    let broken = std::io::Error::from(std::io::ErrorKind::BrokenPipe).to_string();
     report.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || {
+                let text = cause.to_string();
+                text.eq_ignore_ascii_case(&broken) || text.starts_with("Broken pipe (os error")
+            }
     })
 }
 

@@ -19,6 +19,9 @@ use crate::store::sync::{
     Change, ChangeKind, NoteCard, Scope, SourceFile, StoredSource, SyncInput, SyncReport,
 };
 
+/// Added cards listed one by one before the rest are only counted.
+const ADDED_LINES: usize = 20;
+
 /// Sources of the built-in deck are named `<built-in>/decks/raft.md`.
 const BUILT_IN: &str = "<built-in>/";
 
@@ -80,11 +83,21 @@ impl ReadNotes {
             .paths()
             .map(|p| (p.clone(), canonical(p)))
             .collect();
+        // Cards come file by file: remember the last file's name instead of looking it up
+        // for every card.
+        let mut last: Option<(PathBuf, String)> = None;
         let cards = NoteCard::from_cards(notes.cards, |card| {
-            names
+            if let Some((file, name)) = &last
+                && *file == card.location.file
+            {
+                return name.clone();
+            }
+            let name = names
                 .get(&card.location.file)
                 .cloned()
-                .unwrap_or_else(|| canonical(&card.location.file))
+                .unwrap_or_else(|| canonical(&card.location.file));
+            last = Some((card.location.file.clone(), name.clone()));
+            name
         });
         Ok(ReadNotes {
             cards,
@@ -277,13 +290,24 @@ pub fn write_report(
         report.counts.unchanged
     )?;
     if details {
-        let places: Vec<String> = report
+        // A first sync of a big deck would list every card: past `ADDED_LINES` added cards,
+        // the rest are counted. Every other kind of change is always listed.
+        let added_total = report.counts.added;
+        let mut added_shown = 0;
+        let shown: Vec<&Change> = report
             .changes
             .iter()
-            .map(|c| place(&c.source, c.line))
+            .filter(|c| {
+                if c.kind != ChangeKind::Added || added_total <= ADDED_LINES {
+                    return true;
+                }
+                added_shown += 1;
+                added_shown <= ADDED_LINES / 2
+            })
             .collect();
+        let places: Vec<String> = shown.iter().map(|c| place(&c.source, c.line)).collect();
         let width = places.iter().map(|p| p.chars().count()).max().unwrap_or(0);
-        for (change, place) in report.changes.iter().zip(&places) {
+        for (change, place) in shown.iter().zip(&places) {
             let style = kind_style(change.kind);
             let why = explain(change);
             let why = if why.is_empty() {
@@ -296,6 +320,13 @@ pub fn write_report(
                 "  {style}{:<8}{style:#} {place:<width$}  {}{why}",
                 change.kind.label(),
                 first_line(&change.front)
+            )?;
+        }
+        if added_total > ADDED_LINES {
+            writeln!(
+                out,
+                "  ... and {} more added (--json lists every change)",
+                added_total - ADDED_LINES / 2
             )?;
         }
     }

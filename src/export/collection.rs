@@ -93,6 +93,56 @@ fn field_checksum(stripped: &str) -> i64 {
     ]))
 }
 
+/// A rendered note in the form the `notes` table stores it. Built on the rendering threads,
+/// so the one thread that writes SQLite does little but write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredNote {
+    pub guid: String,
+    pub deck: String,
+    pub model: i64,
+    pub field_count: usize,
+    /// Fields joined by 0x1f.
+    pub flds: String,
+    /// The first field without markup (`sfld`) and its checksum (`csum`).
+    pub sort_field: String,
+    pub checksum: i64,
+    /// `" a b "`, or empty.
+    pub tags: String,
+}
+
+impl StoredNote {
+    pub fn new(note: RenderedNote) -> StoredNote {
+        let sort_field = note
+            .fields
+            .first()
+            .map(|f| strip_html(f))
+            .unwrap_or_default();
+        let tags = if note.tags.is_empty() {
+            String::new()
+        } else {
+            format!(" {} ", note.tags.join(" "))
+        };
+        StoredNote {
+            checksum: field_checksum(&sort_field),
+            sort_field,
+            flds: note.fields.join("\x1f"),
+            field_count: note.fields.len(),
+            guid: note.guid,
+            deck: note.deck,
+            model: note.model,
+            tags,
+        }
+    }
+}
+
+/// Consecutive notes (by position) of one deck and note type.
+struct DeckRun {
+    deck: i64,
+    model: i64,
+    first: i64,
+    last: i64,
+}
+
 pub struct CollectionWriter {
     conn: Connection,
     now_ms: i64,
@@ -101,6 +151,8 @@ pub struct CollectionWriter {
     /// Lower-cased name -> (id, name as first written). Anki matches decks case-insensitively.
     decks: BTreeMap<String, (i64, String)>,
     guids: HashSet<String>,
+    last_deck: Option<(String, i64)>,
+    deck_runs: Vec<DeckRun>,
     /// Notes expected in total: ids count back from now so the last one is `now`.
     total: usize,
     written: usize,
@@ -128,23 +180,26 @@ impl CollectionWriter {
             models,
             decks: BTreeMap::new(),
             guids: HashSet::with_capacity(total),
+            last_deck: None,
+            deck_runs: Vec::new(),
             total,
             written: 0,
         })
     }
 
-    /// Add one note and its cards. Notes are numbered in the order they are added.
-    pub fn add(&mut self, note: &RenderedNote) -> Result<(), ExportError> {
+    /// Add one note. Notes are numbered in the order they are added; their cards are
+    /// written in bulk by `finish`.
+    pub fn add(&mut self, note: &StoredNote) -> Result<(), ExportError> {
         let model = self
             .models
             .iter()
             .find(|model| model.id == note.model)
             .ok_or(ExportError::UnknownNoteType(note.model))?;
-        if note.fields.len() != model.fields.len() {
+        if note.field_count != model.fields.len() {
             return Err(ExportError::FieldCount {
                 guid: note.guid.clone(),
                 expected: model.fields.len(),
-                found: note.fields.len(),
+                found: note.field_count,
             });
         }
         if !self.guids.insert(note.guid.clone()) {
@@ -153,52 +208,86 @@ impl CollectionWriter {
         if self.written >= self.total {
             return Err(ExportError::TooManyNotes(self.total));
         }
-        let templates = model.templates.len();
         let deck = self.deck(&note.deck);
         let position = self.written as i64;
-        // Unique, increasing, and the last note (or card) is stamped exactly `now`.
-        let note_id = self.now_ms - self.total as i64 + 1 + position;
-        let sort_field = strip_html(&note.fields[0]);
-        let tags = if note.tags.is_empty() {
-            String::new()
-        } else {
-            format!(" {} ", note.tags.join(" "))
-        };
+        match self.deck_runs.last_mut() {
+            Some(run) if run.deck == deck && run.model == note.model => run.last = position,
+            _ => self.deck_runs.push(DeckRun {
+                deck,
+                model: note.model,
+                first: position,
+                last: position,
+            }),
+        }
         self.conn
             .prepare_cached("insert into notes values (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?
             .execute(params![
-                note_id,
+                self.note_id(position),
                 note.guid,
                 note.model,
                 self.now_secs,
-                tags,
-                note.fields.join("\x1f"),
-                sort_field,
-                field_checksum(&sort_field),
+                note.tags,
+                note.flds,
+                note.sort_field,
+                note.checksum,
             ])?;
-        let mut insert_card = self.conn.prepare_cached(
-            "insert into cards values (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
-        )?;
-        for ord in 0..templates {
-            let card_id = self.now_ms - (self.total * templates) as i64
-                + 1
-                + position * templates as i64
-                + ord as i64;
-            insert_card.execute(params![
-                card_id,
-                note_id,
-                deck,
-                ord as i64,
-                self.now_secs,
-                position + 1
-            ])?;
-        }
         self.written += 1;
         Ok(())
     }
 
+    /// Unique, increasing, and the last note is stamped exactly `now`.
+    fn note_id(&self, position: i64) -> i64 {
+        self.now_ms - self.total as i64 + 1 + position
+    }
+
+    /// One card per template per note, a statement per run of notes in one deck: one
+    /// `insert … select` instead of a statement per card. Card ids count back from now like
+    /// note ids; a new card's `due` is its note's position, so Anki shows them in file order.
+    fn write_cards(&self) -> Result<(), ExportError> {
+        let base = self.note_id(0);
+        for run in &self.deck_runs {
+            let templates = self
+                .models
+                .iter()
+                .find(|model| model.id == run.model)
+                .map_or(0, |model| model.templates.len()) as i64;
+            for ord in 0..templates {
+                self.conn
+                    .prepare_cached(
+                        "insert into cards select
+                            ?1 + (id - ?2) * ?3 + ?4, id, ?5, ?4, ?6, -1, 0, 0, id - ?2 + 1,
+                            0, 0, 0, 0, 0, 0, 0, 0, ''
+                         from notes where id between ?7 and ?8 order by id",
+                    )?
+                    .execute(params![
+                        self.now_ms - self.total as i64 * templates + 1,
+                        base,
+                        templates,
+                        ord,
+                        run.deck,
+                        self.now_secs,
+                        self.note_id(run.first),
+                        self.note_id(run.last),
+                    ])?;
+            }
+        }
+        Ok(())
+    }
+
     /// The deck's id, registering it and every parent (`A`, `A::B` for `A::B::C`).
+    /// Consecutive notes usually share a deck: that case costs one string comparison.
     fn deck(&mut self, name: &str) -> i64 {
+        if let Some((last, id)) = &self.last_deck
+            && last == name
+        {
+            return *id;
+        }
+        let id = self.register_deck(name);
+        self.last_deck = Some((name.to_owned(), id));
+        id
+    }
+
+    fn register_deck(&mut self, name: &str) -> i64 {
         let name = normalise_deck(name);
         let mut end = 0;
         let mut id = 0;
@@ -257,6 +346,7 @@ impl CollectionWriter {
                 dconf.to_string(),
             ],
         )?;
+        self.write_cards()?;
         self.conn.execute_batch(INDEXES)?;
         self.conn.execute_batch("commit")?;
         self.conn.close().map_err(|(_, error)| error)?;
@@ -369,5 +459,104 @@ mod tests {
     fn checksum_matches_anki() {
         // Python: int(hashlib.sha1(b"What is Term?").hexdigest()[:8], 16)
         assert_eq!(field_checksum("What is Term?"), 2_402_535_019);
+    }
+
+    fn stored(guid: &str, deck: &str) -> StoredNote {
+        StoredNote::new(RenderedNote {
+            guid: guid.to_owned(),
+            deck: deck.to_owned(),
+            model: crate::export::BASIC_MODEL_ID,
+            fields: vec![
+                format!("<b>{guid}</b>?"),
+                "back".to_owned(),
+                "f.md:1".to_owned(),
+            ],
+            tags: vec!["a".to_owned(), "b_c".to_owned()],
+        })
+    }
+
+    #[test]
+    fn notes_in_alternating_decks_get_one_card_each_in_the_right_deck() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.anki2");
+        let now = 1_767_323_045_123;
+        let model = crate::export::basic().unwrap();
+        let mut writer = CollectionWriter::create(&path, vec![model], 4, now).unwrap();
+        for (guid, deck) in [("n1", "A::B"), ("n2", "C"), ("n3", "C"), ("n4", "a::b")] {
+            writer.add(&stored(guid, deck)).unwrap();
+        }
+        assert_eq!(writer.deck_count(), 3, "A, A::B and C; a::b is A::B");
+        writer.finish().unwrap();
+        let conn = Connection::open(&path).unwrap();
+        let rows: Vec<(i64, i64, i64, i64, String, String, String)> = conn
+            .prepare(
+                "select c.id, c.did, c.due, n.id, n.guid, n.sfld, n.tags
+                 from cards c join notes n on n.id = c.nid order by c.due",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(rows.len(), 4);
+        let decks: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        assert_eq!(
+            decks,
+            [deck_id("A::B"), deck_id("C"), deck_id("C"), deck_id("A::B")]
+        );
+        assert_eq!(rows.iter().map(|r| r.2).collect::<Vec<_>>(), [1, 2, 3, 4]);
+        assert_eq!(rows.last().unwrap().0, now, "the last card id is now");
+        assert_eq!(rows.last().unwrap().3, now, "the last note id is now");
+        assert_eq!(rows[0].4, "n1");
+        assert_eq!(rows[0].5, "n1?");
+        assert_eq!(rows[0].6, " a b_c ");
+        let (mod_secs, ver): (i64, i64) = conn
+            .query_row("select mod / 1000, ver from col", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((mod_secs, ver), (now / 1000, 11));
+        let indexes: i64 = conn
+            .query_row(
+                "select count() from sqlite_master where type = 'index' and name like 'ix_%'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 7);
+    }
+
+    #[test]
+    fn wrong_field_count_and_repeated_guid_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let model = crate::export::basic().unwrap();
+        let mut writer =
+            CollectionWriter::create(&dir.path().join("c.anki2"), vec![model], 3, 1_000_000)
+                .unwrap();
+        let mut short = stored("x", "D");
+        short.field_count = 2;
+        assert!(matches!(
+            writer.add(&short),
+            Err(ExportError::FieldCount {
+                expected: 3,
+                found: 2,
+                ..
+            })
+        ));
+        writer.add(&stored("y", "D")).unwrap();
+        assert!(matches!(
+            writer.add(&stored("y", "D")),
+            Err(ExportError::DuplicateGuid(_))
+        ));
     }
 }

@@ -28,27 +28,60 @@ pub fn escape(text: &str) -> String {
 /// The field as plain text: tags removed, the common entities decoded, whitespace runs
 /// collapsed. Anki sorts and checks duplicates (`sfld`, `csum`) on this form of the first field.
 pub fn strip_html(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
+    let mut text = PlainText {
+        out: String::with_capacity(html.len()),
+        space: false,
+    };
     let mut rest = html;
     while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
+        text.push(&rest[..open]);
         match rest[open..].find('>') {
             Some(close) => {
                 // Block-level breaks become spaces, so "a</p><p>b" does not read "ab".
                 if is_block_tag(&rest[open + 1..open + close]) {
-                    text.push(' ');
+                    text.space = true;
                 }
                 rest = &rest[open + close + 1..];
             }
             None => {
-                text.push_str(&rest[open..]);
+                text.push(&rest[open..]);
                 rest = "";
             }
         }
     }
-    text.push_str(rest);
-    let decoded = decode_entities(&text);
-    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.push(rest);
+    text.out
+}
+
+/// Text with whitespace runs collapsed to one space and no space at either end.
+struct PlainText {
+    out: String,
+    /// A space is owed before the next visible character.
+    space: bool,
+}
+
+impl PlainText {
+    fn push(&mut self, text: &str) {
+        if text.contains('&') {
+            self.push_chars(&decode_entities(text));
+        } else {
+            self.push_chars(text);
+        }
+    }
+
+    fn push_chars(&mut self, text: &str) {
+        for c in text.chars() {
+            if c.is_whitespace() {
+                self.space = true;
+            } else {
+                if self.space && !self.out.is_empty() {
+                    self.out.push(' ');
+                }
+                self.space = false;
+                self.out.push(c);
+            }
+        }
+    }
 }
 
 fn is_block_tag(tag: &str) -> bool {
@@ -83,9 +116,6 @@ fn is_block_tag(tag: &str) -> bool {
 }
 
 fn decode_entities(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_owned();
-    }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
@@ -134,5 +164,7 @@ mod tests {
         );
         assert_eq!(strip_html("x &unknown; <"), "x &unknown; <");
         assert_eq!(strip_html("<p>a</p><p>b</p>"), "a b");
+        assert_eq!(strip_html("  <p> a \n\t b </p>  "), "a b");
+        assert_eq!(strip_html("a&nbsp;&amp;&nbsp;b"), "a & b");
     }
 }

@@ -16,7 +16,7 @@ use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, ZipWriter};
 
 use super::ExportError;
-use super::collection::CollectionWriter;
+use super::collection::{CollectionWriter, StoredNote};
 use super::media::{MediaFile, MediaSet};
 use super::model::NoteType;
 use super::render::RenderedNote;
@@ -130,7 +130,7 @@ fn render_into<S: Sync>(
         .map_or(1, |n| n.get())
         .clamp(1, chunks.max(1));
     let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<RenderedNote>)>(workers * 2);
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<StoredNote>)>(workers * 2);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();
@@ -143,7 +143,10 @@ fn render_into<S: Sync>(
                         break;
                     }
                     let end = (start + CHUNK).min(sources.len());
-                    let notes: Vec<RenderedNote> = sources[start..end].iter().map(render).collect();
+                    let notes: Vec<StoredNote> = sources[start..end]
+                        .iter()
+                        .map(|source| StoredNote::new(render(source)))
+                        .collect();
                     // The receiver is gone only when storing failed: stop quietly.
                     if sender.send((chunk, notes)).is_err() {
                         break;
@@ -153,7 +156,7 @@ fn render_into<S: Sync>(
         }
         drop(sender);
         // Chunks arrive in any order; store them in source order so ids follow the notes.
-        let mut pending: BTreeMap<usize, Vec<RenderedNote>> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, Vec<StoredNote>> = BTreeMap::new();
         let mut expected = 0;
         let mut stored = 0;
         for (chunk, notes) in receiver {

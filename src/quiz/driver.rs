@@ -283,7 +283,7 @@ impl<'a> Driver<'a> {
                  to change it",
             )?);
         };
-        let line = card.line;
+        let line = self.store.card_line(&card.id)?.unwrap_or(1);
         if !ui.edit(&file, line)? {
             return Ok(ui.notice(&format!(
                 "no terminal to run an editor in; the card is at {}:{line}",

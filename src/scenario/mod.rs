@@ -1,1 +1,3 @@
 //! Raft scenario scripts, question generators, and the judge that runs them on `raft`.
+
+pub mod script;

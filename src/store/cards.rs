@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use rusqlite::{Row, params_from_iter};
+use rusqlite::{OptionalExtension, Row, params_from_iter};
 
 use super::Store;
 use super::columns::{StateColumns, read_state};
@@ -57,8 +57,6 @@ pub struct StoredCard {
     pub scenario: Option<String>,
     /// The notes file (canonical path), or `<built-in>/NAME`.
     pub source: String,
-    pub line: u32,
-    pub position: u32,
     pub sched: Sched,
 }
 
@@ -90,7 +88,7 @@ pub struct SessionCards {
     pub learning: Vec<StoredCard>,
     /// Review cards due today, most overdue first.
     pub review: Vec<StoredCard>,
-    /// New cards in note order.
+    /// New cards in the order they were added (note order for cards added together).
     pub new: Vec<StoredCard>,
 }
 
@@ -103,9 +101,9 @@ pub struct TodayCounts {
     pub reviews_done: u32,
 }
 
-const CARD_COLUMNS: &str = "c.id, c.deck, c.front, c.back, c.tags, c.scenario, s.path, c.line, \
-     c.position, c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, \
-     c.lapses, c.suspended, c.leech";
+const CARD_COLUMNS: &str = "c.id, c.deck, c.front, c.back, c.tags, c.scenario, s.path, \
+     c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses, \
+     c.suspended, c.leech";
 
 fn read_card(row: &Row<'_>) -> rusqlite::Result<StoredCard> {
     let tags: String = row.get(4)?;
@@ -120,14 +118,12 @@ fn read_card(row: &Row<'_>) -> rusqlite::Result<StoredCard> {
         tags,
         scenario: row.get(5)?,
         source: row.get(6)?,
-        line: row.get(7)?,
-        position: row.get(8)?,
         sched: Sched {
-            state: read_state(row, 9)?,
-            reps: row.get(15)?,
-            lapses: row.get(16)?,
-            suspended: row.get(17)?,
-            leech: row.get(18)?,
+            state: read_state(row, 7)?,
+            reps: row.get(13)?,
+            lapses: row.get(14)?,
+            suspended: row.get(15)?,
+            leech: row.get(16)?,
         },
     })
 }
@@ -196,7 +192,7 @@ impl Store {
         let new_sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
              WHERE c.reps = 0 AND {visible} AND {scope} \
-             ORDER BY c.source_id, c.position LIMIT ?"
+             ORDER BY c.source_id, c.rowid LIMIT ?"
         );
         let due_params = |limit: Option<u32>| {
             let mut values = vec![query.day_end.0, query.now.0];
@@ -217,6 +213,21 @@ impl Store {
         })
     }
 
+    /// The line of a card's heading in its notes file, as of the last sync.
+    pub fn card_line(&self, id: &CardId) -> Result<Option<u32>, Error> {
+        let layout: Option<Vec<u8>> = self
+            .conn
+            .query_row(
+                "SELECT s.layout FROM cards c JOIN sources s ON s.id = c.source_id WHERE c.id = ?",
+                [id.as_str()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?
+            .flatten();
+        Ok(layout.and_then(|bytes| super::sync::layout::find(&bytes, id.as_str()).map(|p| p.line)))
+    }
+
     /// Every card in scope that is not retired or suspended, in note order: a cram session.
     pub fn all_cards(&self, sources: &[i64]) -> Result<Vec<StoredCard>, Error> {
         if sources.is_empty() {
@@ -225,7 +236,7 @@ impl Store {
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
              WHERE c.retired_at IS NULL AND c.suspended = 0 AND c.source_id IN ({}) \
-             ORDER BY c.source_id, c.position",
+             ORDER BY c.source_id, c.rowid",
             placeholders(sources.len())
         );
         self.query_cards(&sql, sources.to_vec())

@@ -7,6 +7,7 @@
 mod cards;
 mod columns;
 mod error;
+mod fasthash;
 mod open;
 mod reviews;
 mod schema;

@@ -26,7 +26,9 @@ const MIGRATIONS: &[&str] = &[
         mtime_ns    INTEGER,
         -- what else shaped the cards (mdcards version, --deck): a change forces a re-parse
         fingerprint TEXT NOT NULL,
-        synced_at   INTEGER NOT NULL
+        synced_at   INTEGER NOT NULL,
+        -- each card's id and line in file order (see store::sync::layout)
+        layout      BLOB
     );
 
     CREATE TABLE cards (
@@ -39,8 +41,6 @@ const MIGRATIONS: &[&str] = &[
         scenario      TEXT,                   -- the ```raft script, for scenario cards
         content_hash  INTEGER NOT NULL,       -- of deck, front, back, tags, scenario
         source_id     INTEGER NOT NULL REFERENCES sources(id),
-        line          INTEGER NOT NULL,       -- 1-based line of the card's heading
-        position      INTEGER NOT NULL,       -- 0-based index of the card in its file
         -- scheduler state (srs::CardState); state 1 learning, 2 review, 3 relearning
         state         INTEGER NOT NULL,
         step          INTEGER,
@@ -57,8 +57,9 @@ const MIGRATIONS: &[&str] = &[
         added_at      INTEGER NOT NULL,
         modified_at   INTEGER NOT NULL
     );
-    CREATE INDEX cards_by_source ON cards(source_id, position);
-    CREATE INDEX cards_new ON cards(source_id, position)
+    -- rowid order is the order cards were added: new cards are quizzed in it
+    CREATE INDEX cards_by_source ON cards(source_id);
+    CREATE INDEX cards_new ON cards(source_id)
         WHERE reps = 0 AND retired_at IS NULL AND suspended = 0;
     CREATE INDEX cards_due ON cards(due)
         WHERE reps > 0 AND retired_at IS NULL AND suspended = 0;

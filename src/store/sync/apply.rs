@@ -2,10 +2,12 @@
 //! transaction, rolled back for a dry run.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::plan::{Action, StoredEntry, StoredText, plan};
+use super::layout::{self, Place};
+use super::plan::{Action, Entries, StoredEntry, StoredText, Texts, plan};
 use super::{NoteCard, SourceFile, StoredSource, SyncInput, SyncReport, content_hash, in_scope};
 use crate::deck::CardId;
 use crate::srs::{CardState, Timestamp};
@@ -13,6 +15,7 @@ use crate::store::Store;
 use crate::store::cards::Sched;
 use crate::store::columns::StateColumns;
 use crate::store::error::Error;
+use crate::store::fasthash::FastMap;
 
 /// Above this many ids not found in scope, read the whole table instead of point lookups.
 const BULK_LOOKUP: usize = 2_000;
@@ -66,28 +69,32 @@ impl Store {
     }
 }
 
-const ENTRY_COLUMNS: &str = "c.id, s.path, c.position, c.line, c.content_hash, c.pinned, \
+const ENTRY_COLUMNS: &str = "c.id, c.source_id, c.content_hash, c.pinned, \
      c.retired_at IS NOT NULL, c.suspended, c.leech";
 
-fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEntry> {
+/// Read one entry; the source is looked up by id, so its path is shared, not copied.
+fn read_entry(
+    row: &rusqlite::Row<'_>,
+    paths: &HashMap<i64, Arc<str>>,
+) -> rusqlite::Result<StoredEntry> {
+    let source_id: i64 = row.get(1)?;
     Ok(StoredEntry {
         id: CardId::from_stored(row.get::<_, String>(0)?),
-        source: row.get(1)?,
-        position: row.get(2)?,
-        line: row.get(3)?,
-        content_hash: row.get(4)?,
-        pinned: row.get(5)?,
-        retired: row.get(6)?,
-        suspended: row.get(7)?,
-        leech: row.get(8)?,
+        source: paths
+            .get(&source_id)
+            .cloned()
+            .unwrap_or_else(|| Arc::from("")),
+        content_hash: row.get(2)?,
+        pinned: row.get(3)?,
+        retired: row.get(4)?,
+        suspended: row.get(5)?,
+        leech: row.get(6)?,
     })
 }
 
 /// Every stored card in scope, plus every stored card (anywhere) whose id the notes use.
-fn read_entries(
-    conn: &Connection,
-    input: &SyncInput<'_>,
-) -> rusqlite::Result<HashMap<CardId, StoredEntry>> {
+fn read_entries(conn: &Connection, input: &SyncInput<'_>) -> rusqlite::Result<Entries> {
+    let mut paths: HashMap<i64, Arc<str>> = HashMap::new();
     let mut scoped_sources = Vec::new();
     {
         let mut statement = conn.prepare_cached("SELECT id, path FROM sources")?;
@@ -99,33 +106,34 @@ fn read_entries(
             if in_scope(&path, &input.scope.files, &input.scope.folders) {
                 scoped_sources.push(id);
             }
+            paths.insert(id, Arc::from(path));
         }
     }
-    let mut entries = HashMap::new();
+    let mut entries = Entries::with_capacity_and_hasher(input.cards.len(), FastMap::default());
     if !scoped_sources.is_empty() {
         let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
-             WHERE c.source_id IN ({})",
+            "SELECT {ENTRY_COLUMNS} FROM cards c WHERE c.source_id IN ({})",
             vec!["?"; scoped_sources.len()].join(",")
         );
         let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map(rusqlite::params_from_iter(&scoped_sources), read_entry)?;
+        let rows = statement.query_map(rusqlite::params_from_iter(&scoped_sources), |row| {
+            read_entry(row, &paths)
+        })?;
         for row in rows {
             let entry = row?;
             entries.insert(entry.id.clone(), entry);
         }
     }
-    let missing: HashSet<&CardId> = input
+    let missing: HashSet<&CardId, FastMap> = input
         .cards
         .iter()
         .map(|n| &n.card.id)
         .filter(|id| !entries.contains_key(*id))
         .collect();
     if missing.len() > BULK_LOOKUP {
-        let sql =
-            format!("SELECT {ENTRY_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id");
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM cards c");
         let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map([], read_entry)?;
+        let rows = statement.query_map([], |row| read_entry(row, &paths))?;
         for row in rows {
             let entry = row?;
             if missing.contains(&entry.id) {
@@ -133,12 +141,13 @@ fn read_entries(
             }
         }
     } else {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id WHERE c.id = ?"
-        );
+        let sql = format!("SELECT {ENTRY_COLUMNS} FROM cards c WHERE c.id = ?");
         let mut statement = conn.prepare_cached(&sql)?;
         for id in missing {
-            if let Some(entry) = statement.query_row([id.as_str()], read_entry).optional()? {
+            if let Some(entry) = statement
+                .query_row([id.as_str()], |row| read_entry(row, &paths))
+                .optional()?
+            {
                 entries.insert(entry.id.clone(), entry);
             }
         }
@@ -146,24 +155,39 @@ fn read_entries(
     Ok(entries)
 }
 
-fn read_texts(conn: &Connection, ids: &[&CardId]) -> rusqlite::Result<HashMap<CardId, StoredText>> {
+fn read_texts(conn: &Connection, ids: &[&CardId]) -> rusqlite::Result<Texts> {
     let mut statement = conn.prepare_cached(
-        "SELECT deck, front, back, tags, scenario, \
+        "SELECT deck, front, back, tags, scenario, source_id, \
          (SELECT count(*) FROM reviews r WHERE r.card_id = c.id) FROM cards c WHERE id = ?",
     )?;
-    let mut texts = HashMap::with_capacity(ids.len());
+    let mut layouts: HashMap<i64, HashMap<String, Place>> = HashMap::new();
+    let mut texts = Texts::with_capacity_and_hasher(ids.len(), FastMap::default());
     for id in ids {
-        let text = statement.query_row([id.as_str()], |row| {
+        let (mut text, source_id) = statement.query_row([id.as_str()], |row| {
             let tags: String = row.get(3)?;
-            Ok(StoredText {
-                deck: row.get(0)?,
-                front: row.get(1)?,
-                back: row.get(2)?,
-                tags: serde_json::from_str(&tags).unwrap_or_default(),
-                scenario: row.get(4)?,
-                reviews: row.get(5)?,
-            })
+            Ok((
+                StoredText {
+                    deck: row.get(0)?,
+                    front: row.get(1)?,
+                    back: row.get(2)?,
+                    tags: serde_json::from_str(&tags).unwrap_or_default(),
+                    scenario: row.get(4)?,
+                    reviews: row.get(6)?,
+                    place: None,
+                },
+                row.get::<_, i64>(5)?,
+            ))
         })?;
+        let places = match layouts.entry(source_id) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let blob: Option<Vec<u8>> = conn
+                    .prepare_cached("SELECT layout FROM sources WHERE id = ?")?
+                    .query_row([source_id], |row| row.get(0))?;
+                entry.insert(blob.map(|b| layout::decode(&b)).unwrap_or_default())
+            }
+        };
+        text.place = places.get(id.as_str()).copied();
         texts.insert((*id).clone(), text);
     }
     Ok(texts)
@@ -175,16 +199,14 @@ fn write_sources(
     conn: &Connection,
     input: &SyncInput<'_>,
 ) -> rusqlite::Result<HashMap<String, i64>> {
+    let layouts = layouts(input);
     let mut files: Vec<SourceFile> = input.files.to_vec();
-    let listed: HashSet<&str> = input.files.iter().map(|f| f.path.as_str()).collect();
-    let mut extra: Vec<&str> = input
-        .cards
-        .iter()
-        .map(|n| n.source.as_str())
-        .filter(|s| !listed.contains(s))
+    let mut extra: Vec<&str> = layouts
+        .keys()
+        .copied()
+        .filter(|source| !input.files.iter().any(|f| f.path == *source))
         .collect();
     extra.sort_unstable();
-    extra.dedup();
     files.extend(extra.into_iter().map(|path| SourceFile {
         path: path.to_owned(),
         size: None,
@@ -192,27 +214,62 @@ fn write_sources(
         fingerprint: String::new(),
     }));
     let mut upsert = conn.prepare_cached(
-        "INSERT INTO sources (path, size, mtime_ns, fingerprint, synced_at) VALUES (?, ?, ?, ?, ?) \
+        "INSERT INTO sources (path, size, mtime_ns, fingerprint, synced_at, layout) \
+         VALUES (?, ?, ?, ?, ?, ?) \
          ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, \
-         fingerprint = excluded.fingerprint, synced_at = excluded.synced_at \
+         fingerprint = excluded.fingerprint, synced_at = excluded.synced_at, \
+         layout = excluded.layout \
          RETURNING id",
     )?;
     let mut ids = HashMap::new();
     for file in files {
         let size = file.size.map(|s| s as i64);
+        let layout = layouts
+            .get(file.path.as_str())
+            .map_or(&[][..], Vec::as_slice);
         let id: i64 = upsert.query_row(
             params![
                 file.path,
                 size,
                 file.mtime_ns,
                 file.fingerprint,
-                input.now.0
+                input.now.0,
+                layout
             ],
             |row| row.get(0),
         )?;
         ids.insert(file.path, id);
     }
     Ok(ids)
+}
+
+/// Each source's layout: its cards' ids and lines in order, first occurrences only (a
+/// duplicate id is not synced).
+fn layouts<'a>(input: &'a SyncInput<'_>) -> HashMap<&'a str, Vec<u8>> {
+    let mut seen: HashSet<&CardId, FastMap> =
+        HashSet::with_capacity_and_hasher(input.cards.len(), FastMap::default());
+    let mut by_source: HashMap<&str, Vec<(&str, u32)>> = HashMap::new();
+    // Cards come file by file: collect a run, then file it under its source.
+    let mut run: Vec<(&str, u32)> = Vec::new();
+    let mut run_source: Option<&str> = None;
+    for note in input.cards {
+        if run_source != Some(note.source.as_str()) {
+            if let Some(source) = run_source {
+                by_source.entry(source).or_default().append(&mut run);
+            }
+            run_source = Some(note.source.as_str());
+        }
+        if seen.insert(&note.card.id) {
+            run.push((note.card.id.as_str(), note.card.location.line));
+        }
+    }
+    if let Some(source) = run_source {
+        by_source.entry(source).or_default().append(&mut run);
+    }
+    by_source
+        .into_iter()
+        .map(|(source, cards)| (source, layout::encode(cards.into_iter())))
+        .collect()
 }
 
 fn apply(
@@ -235,19 +292,6 @@ fn apply(
             if *release_leech {
                 release(conn, id)?;
             }
-            Ok(())
-        }
-        Action::Relocate { id, card } => {
-            let n = note(*card);
-            conn.prepare_cached(
-                "UPDATE cards SET source_id = ?, line = ?, position = ? WHERE id = ?",
-            )?
-            .execute(params![
-                source_id(*card),
-                n.card.location.line,
-                n.position,
-                id.as_str()
-            ])?;
             Ok(())
         }
         Action::Rename {
@@ -295,9 +339,8 @@ fn insert(
     let s = StateColumns::of(&sched.state);
     conn.prepare_cached(
         "INSERT INTO cards (id, pinned, deck, front, back, tags, scenario, content_hash, \
-         source_id, line, position, state, step, stability, difficulty, due, last_review, \
-         added_at, modified_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+         source_id, state, step, stability, difficulty, due, last_review, added_at, modified_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )?
     .execute(params![
         card.id.as_str(),
@@ -309,8 +352,6 @@ fn insert(
         card.scenario.as_ref().map(|s| &s.script),
         content_hash(card),
         source_id,
-        card.location.line,
-        note.position,
         s.state,
         s.step,
         s.stability,
@@ -334,8 +375,7 @@ fn write_content(
     let card = &note.card;
     conn.prepare_cached(
         "UPDATE cards SET pinned = ?, deck = ?, front = ?, back = ?, tags = ?, scenario = ?, \
-         content_hash = ?, source_id = ?, line = ?, position = ?, retired_at = NULL, \
-         modified_at = ? WHERE id = ?",
+         content_hash = ?, source_id = ?, retired_at = NULL, modified_at = ? WHERE id = ?",
     )?
     .execute(params![
         card.pinned,
@@ -346,8 +386,6 @@ fn write_content(
         card.scenario.as_ref().map(|s| &s.script),
         content_hash(card),
         source_id,
-        card.location.line,
-        note.position,
         now.0,
         id.as_str(),
     ])?;

@@ -16,6 +16,7 @@
 
 mod apply;
 mod hash;
+pub mod layout;
 mod matching;
 mod plan;
 
@@ -26,7 +27,7 @@ use serde::Serialize;
 use crate::deck::{Card, CardId};
 
 pub use hash::content_hash;
-pub use plan::{StoredEntry, StoredText};
+pub use plan::{Entries, StoredEntry, StoredText, Texts};
 
 /// Which notes were read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -87,9 +88,16 @@ impl NoteCard {
             .into_iter()
             .map(|card| {
                 let source = source_of(&card);
-                let slot = next_position.entry(source.clone()).or_insert(0);
-                let position = *slot;
-                *slot += 1;
+                let position = match next_position.get_mut(&source) {
+                    Some(slot) => {
+                        *slot += 1;
+                        *slot
+                    }
+                    None => {
+                        next_position.insert(source.clone(), 0);
+                        0
+                    }
+                };
                 NoteCard {
                     card,
                     source,

@@ -2,18 +2,20 @@
 //! against what is stored, then match vanished cards to appeared ones.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
+use super::layout::Place;
 use super::matching::{self, Side};
 use super::{Change, ChangeKind, Counts, NoteCard, Scope, SyncReport, content_hash, in_scope};
 use crate::deck::{CardId, normalise};
+use crate::store::fasthash::FastMap;
 
 /// What the store holds about a card, enough to classify it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredEntry {
     pub id: CardId,
-    pub source: String,
-    pub position: u32,
-    pub line: u32,
+    /// Shared between the cards of a source.
+    pub source: Arc<str>,
     pub content_hash: i64,
     pub pinned: bool,
     pub retired: bool,
@@ -31,6 +33,8 @@ pub struct StoredText {
     pub scenario: Option<String>,
     /// Reviews in its log.
     pub reviews: u32,
+    /// Where it was at the last sync.
+    pub place: Option<Place>,
 }
 
 /// A write the sync will make. `card` indexes the notes' cards.
@@ -46,11 +50,6 @@ pub enum Action {
         card: usize,
         release_leech: bool,
     },
-    /// Only the location changed (lines shifted, file order changed).
-    Relocate {
-        id: CardId,
-        card: usize,
-    },
     Rename {
         old_id: CardId,
         card: usize,
@@ -62,8 +61,12 @@ pub enum Action {
     },
 }
 
+/// Stored cards by id.
+pub type Entries = HashMap<CardId, StoredEntry, FastMap>;
+/// Stored texts by id.
+pub type Texts = HashMap<CardId, StoredText, FastMap>;
 /// Reads stored texts for a batch of ids.
-pub type TextLookup<'a, E> = dyn FnMut(&[&CardId]) -> Result<HashMap<CardId, StoredText>, E> + 'a;
+pub type TextLookup<'a, E> = dyn FnMut(&[&CardId]) -> Result<Texts, E> + 'a;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -75,12 +78,13 @@ pub struct Plan {
 /// notes use; `texts` reads stored texts in bulk.
 pub fn plan<E>(
     cards: &[NoteCard],
-    stored: &HashMap<CardId, StoredEntry>,
+    stored: &Entries,
     scope: &Scope,
     texts: &mut TextLookup<'_, E>,
 ) -> Result<Plan, E> {
     let mut warnings = Vec::new();
-    let mut first: HashMap<&CardId, usize> = HashMap::new();
+    let mut first: HashMap<&CardId, usize, FastMap> =
+        HashMap::with_capacity_and_hasher(cards.len(), FastMap::default());
     let mut unique = Vec::new();
     for (index, note) in cards.iter().enumerate() {
         if let Some(&earlier) = first.get(&note.card.id) {
@@ -107,7 +111,7 @@ pub fn plan<E>(
         match stored.get(&note.card.id) {
             Some(entry) => {
                 let changed = entry.content_hash != content_hash(&note.card);
-                let moved = entry.source != note.source;
+                let moved = *entry.source != *note.source;
                 known.push((index, entry, changed, moved));
             }
             None => appeared.push(index),
@@ -121,7 +125,6 @@ pub fn plan<E>(
                 && in_scope(&e.source, &scope.files, &scope.folders)
         })
         .collect();
-    vanished.sort_by(|a, b| (&a.source, a.position, &a.id).cmp(&(&b.source, b.position, &b.id)));
 
     // Read the texts we need to explain changes and to match renames.
     let mut wanted: Vec<&CardId> = known
@@ -131,10 +134,19 @@ pub fn plan<E>(
         .collect();
     wanted.extend(vanished.iter().map(|e| &e.id));
     let texts = if wanted.is_empty() {
-        HashMap::new()
+        Texts::default()
     } else {
         texts(&wanted)?
     };
+    let position = |id: &CardId| {
+        texts
+            .get(id)
+            .and_then(|t| t.place)
+            .map_or(u32::MAX, |p| p.position)
+    };
+    vanished.sort_by(|a, b| {
+        (&a.source, position(&a.id), &a.id).cmp(&(&b.source, position(&b.id), &b.id))
+    });
 
     let mut actions = Vec::new();
     let mut changes: Vec<(usize, Change)> = Vec::new();
@@ -143,12 +155,8 @@ pub fn plan<E>(
     for &(index, entry, changed, moved) in &known {
         let note = &cards[index];
         if !(changed || moved || entry.retired) {
-            if entry.position != note.position || entry.line != note.card.location.line {
-                actions.push(Action::Relocate {
-                    id: entry.id.clone(),
-                    card: index,
-                });
-            }
+            // Shifted lines or a new order in the file are not changes: the file's layout
+            // records them.
             counts.unchanged += 1;
             continue;
         }
@@ -184,7 +192,7 @@ pub fn plan<E>(
             text.map_or(0, |t| t.reviews),
         );
         if moved {
-            c.moved_from = Some(entry.source.clone());
+            c.moved_from = Some(entry.source.to_string());
         }
         changes.push((index, c));
     }
@@ -208,7 +216,7 @@ pub fn plan<E>(
             front: &normalised_old[v].1,
             back: &normalised_old[v].2,
             source: &vanished[v].source,
-            position: vanished[v].position,
+            position: position(&vanished[v].id),
             pinned: false,
         })
         .collect();
@@ -234,7 +242,7 @@ pub fn plan<E>(
         .collect();
     let matches = matching::match_renames(&old_sides, &new_sides);
 
-    let mut renamed_old: HashSet<&CardId> = HashSet::new();
+    let mut renamed_old: HashSet<&CardId, FastMap> = HashSet::default();
     let mut renamed_new: HashSet<usize> = HashSet::new();
     for m in &matches {
         let entry = vanished[old_candidates[m.vanished]];
@@ -296,8 +304,8 @@ pub fn plan<E>(
             deck: text.map(|t| t.deck.clone()).unwrap_or_default(),
             front: text.map(|t| t.front.clone()).unwrap_or_default(),
             old_front: None,
-            source: entry.source.clone(),
-            line: entry.line,
+            source: entry.source.to_string(),
+            line: text.and_then(|t| t.place).map_or(0, |p| p.line),
             moved_from: None,
             detail: "its note is gone; history kept, hidden from quizzes".to_owned(),
             reviews: text.map_or(0, |t| t.reviews),

@@ -1,0 +1,847 @@
+//! Statements -> [`Script`]. Every error names the line and column of the offending token
+//! and says what would be accepted there.
+
+use super::ScriptError;
+use super::ast::{
+    Command, CommandKind, Expect, MESSAGE_FIELDS, MessageField, NodeDecl, NodeProperty, Options,
+    Script,
+};
+use super::lexer::{Statement, Token, TokenKind, strip_comment};
+use crate::raft::message::MessageJsonError;
+use crate::raft::node::MAX_NODES;
+use crate::raft::{Entry, Envelope, Filter, Message, MessageKind, NodeId, NodeState, Role};
+
+const COMMANDS: &[&str] = &[
+    "cluster",
+    "option",
+    "node",
+    "timeout",
+    "tick",
+    "deliver",
+    "drop",
+    "send",
+    "propose",
+    "partition",
+    "isolate",
+    "heal",
+    "crash",
+    "restart",
+    "stabilize",
+    "expect",
+];
+
+const OPTIONS: &[&str] = &[
+    "election-timeout",
+    "heartbeat",
+    "latency",
+    "drop",
+    "seed",
+    "stale-requests",
+    "conflict-hint",
+    "noop",
+    "max-entries",
+];
+
+const NODE_ATTRIBUTES: &[&str] = &[
+    "follower",
+    "candidate",
+    "leader",
+    "term",
+    "voted",
+    "votedFor",
+    "log",
+    "commit",
+    "commitIndex",
+    "timeout",
+    "elapsed",
+    "next",
+    "nextIndex",
+    "match",
+    "matchIndex",
+];
+
+const PROPERTIES: &[&str] = &[
+    "role",
+    "term",
+    "votedFor",
+    "log",
+    "commitIndex",
+    "lastApplied",
+    "nextIndex",
+    "matchIndex",
+];
+
+fn suggestion(word: &str, candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro_winkler(word, c), *c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// Parses lexed statements; `offset` is added to every line number.
+pub fn parse_statements(statements: &[Statement], offset: u32) -> Result<Script, ScriptError> {
+    let mut statements = statements.iter();
+    let Some(first) = statements.next() else {
+        return Err(ScriptError::at(
+            offset + 1,
+            1,
+            "the script is empty",
+            Some("start it with `cluster N`, e.g. `cluster 3`"),
+        ));
+    };
+    let mut cursor = Cursor::new(first, offset);
+    let size = match cursor.peek_word() {
+        Some("cluster") => {
+            cursor.next();
+            let size = cursor.number("the number of nodes")?;
+            if size == 0 || size > u64::from(MAX_NODES) {
+                return Err(cursor.error_previous(
+                    format!("a cluster has 1 to {MAX_NODES} nodes, not {size}"),
+                    None,
+                ));
+            }
+            cursor.end()?;
+            size as u32
+        }
+        _ => {
+            return Err(cursor.error_here(
+                "a script starts with `cluster N`",
+                Some("e.g. `cluster 3` for nodes 1, 2 and 3"),
+            ));
+        }
+    };
+    let mut script = Script {
+        line: first.line + offset,
+        size,
+        options: Options::default(),
+        nodes: Vec::new(),
+        commands: Vec::new(),
+    };
+    for statement in statements {
+        let mut cursor = Cursor::new(statement, offset);
+        let Some((keyword, token)) = cursor.word("a command")? else {
+            continue;
+        };
+        let events_started = !script.commands.is_empty();
+        let kind = match keyword.as_str() {
+            "cluster" => {
+                return Err(ScriptError::at(
+                    token.line + offset,
+                    token.column,
+                    "`cluster` may appear only once, on the first line",
+                    None,
+                ));
+            }
+            "option" => {
+                if events_started {
+                    return Err(cursor.error_token(
+                        &token,
+                        "options are set before the first event",
+                        Some("move this line above the events"),
+                    ));
+                }
+                parse_option(&mut cursor, &mut script.options)?;
+                continue;
+            }
+            "node" => {
+                if events_started {
+                    return Err(cursor.error_token(
+                        &token,
+                        "node states are declared before the first event",
+                        Some("move this line above the events"),
+                    ));
+                }
+                let decl = parse_node(&mut cursor, size, statement.line + offset)?;
+                if script.nodes.iter().any(|d| d.id == decl.id) {
+                    return Err(cursor.error_token(
+                        &token,
+                        format!("node {} is declared twice", decl.id),
+                        Some("merge the two declarations into one line"),
+                    ));
+                }
+                script.nodes.push(decl);
+                continue;
+            }
+            "timeout" => CommandKind::Timeout(cursor.node(size)?),
+            "tick" => {
+                let ticks = if cursor.at_end() {
+                    1
+                } else {
+                    cursor.number("the number of ticks")?
+                };
+                CommandKind::Tick(ticks)
+            }
+            "deliver" => CommandKind::Deliver(parse_filter(&mut cursor, size)?),
+            "drop" => CommandKind::Drop(parse_filter(&mut cursor, size)?),
+            "send" => CommandKind::Send(parse_send(&mut cursor, size)?),
+            "propose" => parse_propose(&mut cursor, statement, size)?,
+            "partition" => CommandKind::Partition(parse_groups(&mut cursor, size)?),
+            "isolate" => CommandKind::Isolate(cursor.node(size)?),
+            "heal" => CommandKind::Heal,
+            "crash" => CommandKind::Crash(cursor.node(size)?),
+            "restart" => CommandKind::Restart(cursor.node(size)?),
+            "stabilize" => CommandKind::Stabilize,
+            "expect" => CommandKind::Expect(parse_expect(&mut cursor, size)?),
+            other => {
+                return Err(cursor.error_token(
+                    &token,
+                    format!("unknown command `{other}`"),
+                    suggestion(other, COMMANDS).as_deref().or(Some(
+                        "commands: option, node, timeout, tick, deliver, drop, send, propose, partition, isolate, heal, crash, restart, stabilize, expect",
+                    )),
+                ));
+            }
+        };
+        cursor.end()?;
+        script.commands.push(Command {
+            line: statement.line + offset,
+            text: statement.text.clone(),
+            kind,
+        });
+    }
+    Ok(script)
+}
+
+struct Cursor<'a> {
+    statement: &'a Statement,
+    position: usize,
+    offset: u32,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(statement: &'a Statement, offset: u32) -> Cursor<'a> {
+        Cursor {
+            statement,
+            position: 0,
+            offset,
+        }
+    }
+
+    fn peek(&self) -> Option<&'a Token> {
+        self.statement.tokens.get(self.position)
+    }
+
+    fn peek_word(&self) -> Option<&'a str> {
+        match &self.peek()?.kind {
+            TokenKind::Word(word) => Some(word),
+            _ => None,
+        }
+    }
+
+    fn next(&mut self) -> Option<&'a Token> {
+        let token = self.statement.tokens.get(self.position);
+        if token.is_some() {
+            self.position += 1;
+        }
+        token
+    }
+
+    fn at_end(&self) -> bool {
+        self.position >= self.statement.tokens.len()
+    }
+
+    fn error_token(
+        &self,
+        token: &Token,
+        message: impl Into<String>,
+        help: Option<&str>,
+    ) -> ScriptError {
+        ScriptError::at(token.line + self.offset, token.column, message, help)
+    }
+
+    /// An error at the next token, or just past the end of the statement.
+    fn error_here(&self, message: impl Into<String>, help: Option<&str>) -> ScriptError {
+        match self.peek() {
+            Some(token) => self.error_token(token, message, help),
+            None => {
+                let written = strip_comment(&self.statement.first_line);
+                let column = written.trim_end().chars().count() as u32 + 1;
+                ScriptError::at(self.statement.line + self.offset, column, message, help)
+            }
+        }
+    }
+
+    fn error_previous(&self, message: impl Into<String>, help: Option<&str>) -> ScriptError {
+        match self
+            .position
+            .checked_sub(1)
+            .and_then(|p| self.statement.tokens.get(p))
+        {
+            Some(token) => self.error_token(token, message, help),
+            None => self.error_here(message, help),
+        }
+    }
+
+    fn end(&self) -> Result<(), ScriptError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(token) => Err(self.error_token(
+                token,
+                format!(
+                    "unexpected {} at the end of the statement",
+                    token.describe()
+                ),
+                None,
+            )),
+        }
+    }
+
+    /// The next token as a word; None at the end of the statement.
+    fn word(&mut self, what: &str) -> Result<Option<(String, Token)>, ScriptError> {
+        match self.next() {
+            None => Ok(None),
+            Some(token) => match &token.kind {
+                TokenKind::Word(word) => Ok(Some((word.clone(), token.clone()))),
+                _ => Err(self.error_token(
+                    token,
+                    format!("expected {what}, found {}", token.describe()),
+                    None,
+                )),
+            },
+        }
+    }
+
+    fn required_word(
+        &mut self,
+        what: &str,
+        help: Option<&str>,
+    ) -> Result<(String, Token), ScriptError> {
+        match self.word(what)? {
+            Some(word) => Ok(word),
+            None => Err(self.error_here(format!("expected {what}"), help)),
+        }
+    }
+
+    fn number(&mut self, what: &str) -> Result<u64, ScriptError> {
+        let (word, token) = self.required_word(what, None)?;
+        word.parse().map_err(|_| {
+            self.error_token(
+                &token,
+                format!("expected {what} (a whole number), found `{word}`"),
+                None,
+            )
+        })
+    }
+
+    fn node(&mut self, size: u32) -> Result<NodeId, ScriptError> {
+        let (word, token) = self.required_word("a node id", None)?;
+        parse_node_id(&word)
+            .filter(|&id| id <= size)
+            .ok_or_else(|| {
+                self.error_token(
+                    &token,
+                    format!("`{word}` is not a node of this cluster"),
+                    Some(&format!("nodes are numbered 1 to {size}")),
+                )
+            })
+    }
+
+    fn node_or_none(&mut self, size: u32) -> Result<Option<NodeId>, ScriptError> {
+        if self.peek_word() == Some("none") {
+            self.next();
+            return Ok(None);
+        }
+        self.node(size).map(Some)
+    }
+
+    fn arrow(&mut self) -> Result<(), ScriptError> {
+        match self.next() {
+            Some(Token {
+                kind: TokenKind::Arrow,
+                ..
+            }) => Ok(()),
+            Some(token) => Err(self.error_token(
+                token,
+                format!("expected `->`, found {}", token.describe()),
+                Some("write a link as `FROM -> TO`, e.g. `1 -> 2`"),
+            )),
+            None => Err(self.error_here(
+                "expected `->`",
+                Some("write a link as `FROM -> TO`, e.g. `1 -> 2`"),
+            )),
+        }
+    }
+
+    fn peek_is_number(&self) -> bool {
+        self.peek_word()
+            .is_some_and(|w| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit()))
+    }
+
+    /// Numbers until the next non-number; `empty` for none.
+    fn terms(&mut self) -> Result<Vec<u64>, ScriptError> {
+        if self.peek_word() == Some("empty") {
+            self.next();
+            return Ok(Vec::new());
+        }
+        let mut terms = Vec::new();
+        while self.peek_is_number() {
+            terms.push(self.number("a term")?);
+        }
+        if terms.is_empty() {
+            return Err(
+                self.error_here("expected the log as terms, e.g. `1 1 2`, or `empty`", None)
+            );
+        }
+        Ok(terms)
+    }
+
+    fn on_off(&mut self, what: &str) -> Result<bool, ScriptError> {
+        let (word, token) = self.required_word(what, Some("write `on` or `off`"))?;
+        match word.as_str() {
+            "on" => Ok(true),
+            "off" => Ok(false),
+            _ => Err(self.error_token(
+                &token,
+                format!("expected `on` or `off`, found `{word}`"),
+                None,
+            )),
+        }
+    }
+}
+
+fn parse_node_id(word: &str) -> Option<NodeId> {
+    word.parse::<NodeId>().ok().filter(|&id| id >= 1)
+}
+
+fn parse_option(cursor: &mut Cursor<'_>, options: &mut Options) -> Result<(), ScriptError> {
+    let (name, token) = cursor.required_word(
+        "an option name",
+        Some("options: election-timeout, heartbeat, latency, drop, seed, stale-requests, conflict-hint, noop, max-entries"),
+    )?;
+    match name.as_str() {
+        "election-timeout" => {
+            options.election_timeout = cursor.number("the election timeout T in ticks")?;
+            if options.election_timeout == 0 {
+                return Err(cursor.error_previous("the election timeout is at least 1 tick", None));
+            }
+        }
+        "heartbeat" => {
+            options.heartbeat = cursor.number("the heartbeat interval in ticks")?;
+            if options.heartbeat == 0 {
+                return Err(
+                    cursor.error_previous("the heartbeat interval is at least 1 tick", None)
+                );
+            }
+        }
+        "latency" => {
+            let low = cursor.number("the latency in ticks")?;
+            let high = if cursor.at_end() {
+                low
+            } else {
+                cursor.number("the highest latency in ticks")?
+            };
+            if high < low {
+                return Err(cursor.error_previous(
+                    format!("the highest latency {high} is below the lowest {low}"),
+                    None,
+                ));
+            }
+            options.latency = (low, high);
+        }
+        "drop" => {
+            let (word, token) = cursor.required_word("a probability", None)?;
+            options.drop = word
+                .parse::<f64>()
+                .ok()
+                .filter(|p| (0.0..=1.0).contains(p))
+                .ok_or_else(|| {
+                    cursor.error_token(
+                        &token,
+                        format!("expected a probability between 0 and 1, found `{word}`"),
+                        None,
+                    )
+                })?;
+        }
+        "seed" => options.seed = cursor.number("the seed")?,
+        "stale-requests" => {
+            let (word, token) = cursor.required_word("`refuse` or `drop`", None)?;
+            options.stale_requests_dropped = match word.as_str() {
+                "refuse" => false,
+                "drop" => true,
+                _ => {
+                    return Err(cursor.error_token(
+                        &token,
+                        format!("expected `refuse` (the paper) or `drop` (etcd), found `{word}`"),
+                        None,
+                    ));
+                }
+            };
+        }
+        "conflict-hint" => options.conflict_hint = cursor.on_off("conflict-hint")?,
+        "noop" => options.noop = cursor.on_off("noop")?,
+        "max-entries" => {
+            options.max_entries = cursor.number("the most entries per AppendEntries")?;
+            if options.max_entries == 0 {
+                return Err(cursor.error_previous("at least 1 entry per AppendEntries", None));
+            }
+        }
+        other => {
+            return Err(cursor.error_token(
+                &token,
+                format!("unknown option `{other}`"),
+                suggestion(other, OPTIONS).as_deref().or(Some(
+                    "options: election-timeout, heartbeat, latency, drop, seed, stale-requests, conflict-hint, noop, max-entries",
+                )),
+            ));
+        }
+    }
+    cursor.end()
+}
+
+fn parse_node(cursor: &mut Cursor<'_>, size: u32, line: u32) -> Result<NodeDecl, ScriptError> {
+    let id = cursor.node(size)?;
+    let mut state = NodeState::default();
+    while let Some((word, token)) = cursor.word("a node attribute")? {
+        match word.as_str() {
+            "follower" | "candidate" | "leader" => {
+                state.role = word.parse::<Role>().unwrap_or(Role::Follower)
+            }
+            "term" => state.term = cursor.number("the term")?,
+            "voted" | "votedFor" => state.voted_for = Some(cursor.node_or_none(size)?),
+            "log" => {
+                state.log = cursor
+                    .terms()?
+                    .into_iter()
+                    .map(|term| Entry::new(term, ""))
+                    .collect()
+            }
+            "commit" | "commitIndex" => state.commit_index = cursor.number("the commitIndex")?,
+            "timeout" => {
+                let timeout = cursor.number("the election timeout in ticks")?;
+                if timeout == 0 {
+                    return Err(
+                        cursor.error_previous("an election timeout is at least 1 tick", None)
+                    );
+                }
+                state.election_timeout = Some(timeout);
+            }
+            "elapsed" => state.election_elapsed = cursor.number("the ticks already elapsed")?,
+            "next" | "nextIndex" | "match" | "matchIndex" => {
+                let pairs = parse_pairs(cursor, size, id)?;
+                if word.starts_with("next") {
+                    state.next_index.extend(pairs);
+                } else {
+                    state.match_index.extend(pairs);
+                }
+            }
+            other => {
+                return Err(cursor.error_token(
+                    &token,
+                    format!("unknown node attribute `{other}`"),
+                    suggestion(other, NODE_ATTRIBUTES).as_deref().or(Some(
+                        "e.g. `node 1 leader term 3 log 1 1 3 commit 2 next 2=4 match 2=3 timeout 12`",
+                    )),
+                ));
+            }
+        }
+    }
+    Ok(NodeDecl { line, id, state })
+}
+
+/// `2=5 3=4`: follower ids and indexes.
+fn parse_pairs(
+    cursor: &mut Cursor<'_>,
+    size: u32,
+    leader: NodeId,
+) -> Result<Vec<(NodeId, u64)>, ScriptError> {
+    let mut pairs = Vec::new();
+    while cursor.peek_is_number() {
+        let peer = cursor.node(size)?;
+        if peer == leader {
+            return Err(cursor.error_previous(
+                "a leader keeps nextIndex and matchIndex for the other nodes, not itself",
+                None,
+            ));
+        }
+        match cursor.next() {
+            Some(Token {
+                kind: TokenKind::Equals,
+                ..
+            }) => {}
+            _ => {
+                return Err(
+                    cursor.error_previous("expected `FOLLOWER=INDEX`", Some("e.g. `next 2=5 3=4`"))
+                );
+            }
+        }
+        pairs.push((peer, cursor.number("an index")?));
+    }
+    if pairs.is_empty() {
+        return Err(cursor.error_here(
+            "expected `FOLLOWER=INDEX` pairs",
+            Some("e.g. `match 2=5 3=4`"),
+        ));
+    }
+    Ok(pairs)
+}
+
+/// `[FROM|* -> TO|*] [KIND]`
+fn parse_filter(cursor: &mut Cursor<'_>, size: u32) -> Result<Filter, ScriptError> {
+    let mut filter = Filter::default();
+    let is_endpoint = |token: Option<&Token>| {
+        matches!(token.map(|t| &t.kind), Some(TokenKind::Star))
+            || matches!(token.map(|t| &t.kind), Some(TokenKind::Word(w)) if w.chars().all(|c| c.is_ascii_digit()))
+    };
+    if is_endpoint(cursor.peek()) {
+        filter.from = endpoint(cursor, size)?;
+        cursor.arrow()?;
+        filter.to = endpoint(cursor, size)?;
+    }
+    if let Some((word, token)) = cursor.word("a message kind")? {
+        filter.kind = Some(
+            word.parse::<MessageKind>()
+                .map_err(|message| cursor.error_token(&token, message, None))?,
+        );
+    }
+    Ok(filter)
+}
+
+fn endpoint(cursor: &mut Cursor<'_>, size: u32) -> Result<Option<NodeId>, ScriptError> {
+    if matches!(cursor.peek().map(|t| &t.kind), Some(TokenKind::Star)) {
+        cursor.next();
+        return Ok(None);
+    }
+    cursor.node(size).map(Some)
+}
+
+fn parse_send(cursor: &mut Cursor<'_>, size: u32) -> Result<Envelope, ScriptError> {
+    let from = cursor.node(size)?;
+    cursor.arrow()?;
+    let to = cursor.node(size)?;
+    if from == to {
+        return Err(cursor.error_previous("a node does not send messages to itself", None));
+    }
+    let Some(token) = cursor.next() else {
+        return Err(cursor.error_here(
+            "expected the message as JSON, e.g. {\"term\": 5, \"candidateId\": 1, \"lastLogIndex\": 3, \"lastLogTerm\": 2}",
+            None,
+        ));
+    };
+    let TokenKind::Json(json) = &token.kind else {
+        return Err(cursor.error_token(
+            token,
+            format!(
+                "expected the message as JSON `{{ ... }}`, found {}",
+                token.describe()
+            ),
+            None,
+        ));
+    };
+    let message = Message::from_json(json).map_err(|error| match &error {
+        MessageJsonError::Syntax { line, column, .. } => {
+            let line_in_script = token.line + *line as u32 - 1;
+            let column = if *line == 1 {
+                token.column + *column as u32 - 1
+            } else {
+                *column as u32
+            };
+            ScriptError::at(line_in_script + cursor.offset, column, error.to_string(), None)
+        }
+        MessageJsonError::Fields { kind, .. } if *kind == MessageKind::AppendEntriesResponse => {
+            cursor.error_token(
+                token,
+                error.to_string(),
+                Some("an AppendEntries response here is {\"term\", \"success\", \"index\"}: `index` is the request's prevLogIndex + number of entries on success, its prevLogIndex on refusal"),
+            )
+        }
+        _ => cursor.error_token(token, error.to_string(), None),
+    })?;
+    let claimed = match &message {
+        Message::RequestVote(m) => Some(("candidateId", m.candidate_id)),
+        Message::AppendEntries(m) => Some(("leaderId", m.leader_id)),
+        _ => None,
+    };
+    if let Some((field, id)) = claimed
+        && id != from
+    {
+        return Err(cursor.error_token(
+            token,
+            format!(
+                "the message says {field} {id}, but `send {from} -> {to}` sends it from {from}"
+            ),
+            Some("make the sender and the id in the message agree"),
+        ));
+    }
+    Ok(Envelope { from, to, message })
+}
+
+fn parse_propose(
+    cursor: &mut Cursor<'_>,
+    statement: &Statement,
+    size: u32,
+) -> Result<CommandKind, ScriptError> {
+    let mut node = None;
+    let remaining = statement.tokens.len() - cursor.position;
+    if cursor.peek_is_number() && remaining > 1 {
+        node = Some(cursor.node(size)?);
+    }
+    let Some(first) = cursor.peek() else {
+        return Err(cursor.error_here(
+            "expected the client's command",
+            Some("e.g. `propose set x = 1` (to the leader) or `propose 2 \"set x = 1\"`"),
+        ));
+    };
+    let command = match &first.kind {
+        TokenKind::Quoted(text) if remaining - usize::from(node.is_some()) == 1 => text.clone(),
+        _ => {
+            let line: String = strip_comment(&statement.first_line);
+            line.chars()
+                .skip(first.column as usize - 1)
+                .collect::<String>()
+                .trim()
+                .to_owned()
+        }
+    };
+    cursor.position = statement.tokens.len();
+    Ok(CommandKind::Propose { node, command })
+}
+
+fn parse_groups(cursor: &mut Cursor<'_>, size: u32) -> Result<Vec<Vec<NodeId>>, ScriptError> {
+    let mut groups = vec![Vec::new()];
+    let mut seen = Vec::new();
+    while let Some(token) = cursor.peek() {
+        if token.kind == TokenKind::Bar {
+            cursor.next();
+            groups.push(Vec::new());
+            continue;
+        }
+        let id = cursor.node(size)?;
+        if seen.contains(&id) {
+            return Err(cursor.error_previous(format!("node {id} is in two groups"), None));
+        }
+        seen.push(id);
+        if let Some(group) = groups.last_mut() {
+            group.push(id);
+        }
+    }
+    if groups.iter().any(Vec::is_empty) {
+        return Err(cursor.error_here(
+            "expected groups of node ids separated by `|`",
+            Some("e.g. `partition 1 2 | 3 4 5`; nodes not listed form one more group"),
+        ));
+    }
+    Ok(groups)
+}
+
+fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptError> {
+    if cursor.peek_word() == Some("leader") {
+        cursor.next();
+        return Ok(Expect::Leader(cursor.node_or_none(size)?));
+    }
+    let node = cursor.node(size)?;
+    if matches!(cursor.peek().map(|t| &t.kind), Some(TokenKind::Arrow)) {
+        cursor.next();
+        let to = cursor.node(size)?;
+        let (name, token) = cursor.required_word(
+            "a message field or `nothing`",
+            Some("e.g. `expect 1 -> 2 voteGranted false` or `expect 1 -> 2 nothing`"),
+        )?;
+        let field = match name.as_str() {
+            "nothing" => MessageField::Nothing,
+            "type" => {
+                let (kind, token) = cursor.required_word("a message kind", None)?;
+                MessageField::Kind(
+                    kind.parse()
+                        .map_err(|message| cursor.error_token(&token, message, None))?,
+                )
+            }
+            "entries" => {
+                let terms = cursor.terms()?;
+                MessageField::Field {
+                    name,
+                    value: terms
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                }
+            }
+            field if MESSAGE_FIELDS.contains(&field) => {
+                let (value, token) = cursor.required_word("the expected value", None)?;
+                let valid = match field {
+                    "voteGranted" | "success" => value == "true" || value == "false",
+                    _ => value.parse::<u64>().is_ok(),
+                };
+                if !valid {
+                    let wanted = if matches!(field, "voteGranted" | "success") {
+                        "`true` or `false`"
+                    } else {
+                        "a whole number"
+                    };
+                    return Err(cursor.error_token(
+                        &token,
+                        format!("{field} is {wanted}, not `{value}`"),
+                        None,
+                    ));
+                }
+                MessageField::Field { name, value }
+            }
+            other => {
+                return Err(cursor.error_token(
+                    &token,
+                    format!("unknown message field `{other}`"),
+                    suggestion(other, MESSAGE_FIELDS).as_deref().or(Some(
+                        "fields are those of the seed's JSON (term, voteGranted, success, index, prevLogIndex, entries, ...), `type` or `nothing`",
+                    )),
+                ));
+            }
+        };
+        return Ok(Expect::Message {
+            from: node,
+            to,
+            field,
+        });
+    }
+    let (name, token) = cursor.required_word(
+        "a property",
+        Some("properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]"),
+    )?;
+    let property = match name.as_str() {
+        "role" => {
+            let (word, token) = cursor.required_word("a role", None)?;
+            NodeProperty::Role(
+                word.parse()
+                    .map_err(|message: String| cursor.error_token(&token, message, None))?,
+            )
+        }
+        "term" => NodeProperty::Term(cursor.number("the term")?),
+        "votedFor" | "voted" => NodeProperty::VotedFor(cursor.node_or_none(size)?),
+        "log" => NodeProperty::Log(cursor.terms()?),
+        "commitIndex" | "commit" => NodeProperty::CommitIndex(cursor.number("the commitIndex")?),
+        "lastApplied" => NodeProperty::LastApplied(cursor.number("lastApplied")?),
+        "nextIndex" | "matchIndex" => {
+            let open = cursor.next();
+            if !matches!(open.map(|t| &t.kind), Some(TokenKind::LeftBracket)) {
+                return Err(cursor.error_previous(
+                    format!("expected `{name}[FOLLOWER]`"),
+                    Some("e.g. `expect 1 nextIndex[2] 5`"),
+                ));
+            }
+            let peer = cursor.node(size)?;
+            let close = cursor.next();
+            if !matches!(close.map(|t| &t.kind), Some(TokenKind::RightBracket)) {
+                return Err(
+                    cursor.error_previous(format!("expected `]` after `{name}[{peer}`"), None)
+                );
+            }
+            let value = cursor.number("an index")?;
+            if name == "nextIndex" {
+                NodeProperty::NextIndex(peer, value)
+            } else {
+                NodeProperty::MatchIndex(peer, value)
+            }
+        }
+        other => {
+            return Err(cursor.error_token(
+                &token,
+                format!("unknown property `{other}`"),
+                suggestion(other, PROPERTIES).as_deref().or(Some(
+                    "properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]",
+                )),
+            ));
+        }
+    };
+    Ok(Expect::Node { node, property })
+}
