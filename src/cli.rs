@@ -38,7 +38,8 @@ its note is edited. The notes are synced into the review database first (see `md
     about = "Flashcards from markdown notes: spaced repetition in the terminal, Raft scenarios, Anki export",
     long_about = None,
     before_help = EXAMPLES,
-    args_conflicts_with_subcommands = true,
+    // Written out: clap's generated usage would suggest NOTES may precede a subcommand.
+    override_usage = "mdcards [OPTIONS] [NOTES]...\n       mdcards [OPTIONS] <COMMAND>",
     subcommand_negates_reqs = true
 )]
 pub struct Cli {
@@ -315,6 +316,22 @@ mod tests {
         assert_eq!(args.notes, [PathBuf::from("a.md"), PathBuf::from("dir")]);
         assert_eq!(args.out, PathBuf::from("out.apkg"));
         assert_eq!(args.deck.as_deref(), Some("A::B"));
+    }
+
+    #[test]
+    fn global_flags_before_the_subcommand_keep_the_subcommand() {
+        let cli = Cli::try_parse_from(["mdcards", "--color", "never", "sim", "x.raft"]).unwrap();
+        assert!(matches!(cli.command, Some(Command::Sim(_))));
+        assert_eq!(cli.global.color, ColorWhen::Never);
+        assert!(cli.quiz.notes.paths.is_empty());
+    }
+
+    #[test]
+    fn bare_paths_are_a_quiz_on_those_notes() {
+        let cli = Cli::try_parse_from(["mdcards", "notes/", "--new", "5"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.quiz.notes.paths, [PathBuf::from("notes/")]);
+        assert_eq!(cli.quiz.new_per_day, 5);
     }
 
     #[test]

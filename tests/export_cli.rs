@@ -60,17 +60,17 @@ fn fields(conn: &Connection) -> Vec<Vec<String>> {
         .collect()
 }
 
-const SEED: &str = "/work/shared/seeds/raft_anki.md";
-
+/// The user's seed notes: `shared/` sits beside the repository (on CI too); without it,
+/// the built-in deck, which starts from the same notes.
 fn seed() -> PathBuf {
-    // The seed is outside the repository on developer machines; fall back to the built-in
-    // deck, which starts from the same notes, on a fresh clone.
-    let seed = PathBuf::from(SEED);
-    if seed.exists() {
-        seed
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("decks/raft.md")
-    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    [
+        manifest.join("../shared/seeds/raft_anki.md"),
+        PathBuf::from("/work/shared/seeds/raft_anki.md"),
+    ]
+    .into_iter()
+    .find(|seed| seed.exists())
+    .unwrap_or_else(|| manifest.join("decks/raft.md"))
 }
 
 #[test]

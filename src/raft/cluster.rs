@@ -39,6 +39,8 @@ pub enum SimError {
     Invariant(Box<Violation>),
     #[error("the cluster did not settle: messages were still being exchanged after {0} deliveries")]
     Unsettled(u64),
+    #[error("there is no node {0} in this cluster")]
+    UnknownNode(NodeId),
 }
 
 impl From<Violation> for SimError {
@@ -149,6 +151,7 @@ impl Cluster {
         self.now
     }
 
+    /// Node `id` (1..=N; panics outside the cluster, like slice indexing).
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id as usize - 1]
     }
@@ -158,7 +161,7 @@ impl Cluster {
     }
 
     pub fn is_crashed(&self, id: NodeId) -> bool {
-        self.crashed[id as usize - 1]
+        self.is_node(id) && self.crashed[id as usize - 1]
     }
 
     pub fn network(&self) -> &Network {
@@ -238,6 +241,8 @@ impl Cluster {
     /// Delivers `envelope` to its receiver now, bypassing the network (a scenario's `send`).
     pub fn inject(&mut self, envelope: Envelope) -> Result<(), SimError> {
         self.ensure_running()?;
+        self.known(envelope.from)?;
+        self.known(envelope.to)?;
         self.deliver_to_node(envelope)
     }
 
@@ -283,6 +288,7 @@ impl Cluster {
     /// a leader. Ignored for a crashed node.
     pub fn time_out(&mut self, id: NodeId) -> Result<(), SimError> {
         self.ensure_running()?;
+        self.known(id)?;
         if self.is_crashed(id) {
             return Ok(());
         }
@@ -301,6 +307,9 @@ impl Cluster {
         command: &str,
     ) -> Result<Option<Index>, SimError> {
         self.ensure_running()?;
+        if let Some(id) = to {
+            self.known(id)?;
+        }
         let target = to.or_else(|| self.leader());
         let mut index = None;
         let live = target.filter(|&id| !self.is_crashed(id));
@@ -327,6 +336,9 @@ impl Cluster {
 
     /// The node stops: it neither ticks nor receives until restarted. Its state stays.
     pub fn crash(&mut self, id: NodeId) {
+        if !self.is_node(id) {
+            return;
+        }
         self.crashed[id as usize - 1] = true;
         self.record(Event::Crash { node: id });
         self.snapshot();
@@ -335,6 +347,7 @@ impl Cluster {
     /// A crashed node comes back with its persistent state (term, vote, log) only.
     pub fn restart(&mut self, id: NodeId) -> Result<(), SimError> {
         self.ensure_running()?;
+        self.known(id)?;
         self.crashed[id as usize - 1] = false;
         self.record(Event::Restart { node: id });
         self.out.clear();
@@ -344,8 +357,20 @@ impl Cluster {
         Ok(())
     }
 
-    /// Nodes talk only within their group; nodes in no group form one more group.
+    /// Nodes talk only within their group; nodes in no group form one more group. Ids
+    /// outside the cluster are ignored here and in the other network faults.
     pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
+        let groups: Vec<Vec<NodeId>> = groups
+            .iter()
+            .map(|group| {
+                group
+                    .iter()
+                    .copied()
+                    .filter(|&id| self.is_node(id))
+                    .collect()
+            })
+            .collect();
+        let groups = groups.as_slice();
         self.network.partition(groups);
         let mut listed: Vec<Vec<NodeId>> = groups.to_vec();
         let rest: Vec<NodeId> = (1..=self.size())
@@ -359,12 +384,18 @@ impl Cluster {
 
     /// Both directions between `a` and `b` lose every message.
     pub fn cut(&mut self, a: NodeId, b: NodeId) {
+        if !self.is_node(a) || !self.is_node(b) {
+            return;
+        }
         self.network.cut(a, b);
         self.record(Event::Cut { a, b });
     }
 
     /// Cuts every link of `id`.
     pub fn isolate(&mut self, id: NodeId) {
+        if !self.is_node(id) {
+            return;
+        }
         self.network.isolate(id);
         let rest = (1..=self.size()).filter(|&other| other != id).collect();
         self.record(Event::Partition {
@@ -374,6 +405,9 @@ impl Cluster {
 
     /// Messages from `from` to `to` are lost with this probability.
     pub fn drop_link(&mut self, from: NodeId, to: NodeId, probability: f64) {
+        if !self.is_node(from) || !self.is_node(to) {
+            return;
+        }
         self.network.set_drop(from, to, probability);
         self.record(Event::LinkDrop {
             from,
@@ -383,6 +417,9 @@ impl Cluster {
     }
 
     pub fn set_latency(&mut self, from: NodeId, to: NodeId, min: u64, max: u64) {
+        if !self.is_node(from) || !self.is_node(to) {
+            return;
+        }
         self.network.set_latency(from, to, min, max);
     }
 
@@ -401,6 +438,17 @@ impl Cluster {
     }
 
     // ---- Internals ----
+
+    fn known(&self, id: NodeId) -> Result<(), SimError> {
+        if id == 0 || id > self.size() {
+            return Err(SimError::UnknownNode(id));
+        }
+        Ok(())
+    }
+
+    fn is_node(&self, id: NodeId) -> bool {
+        id >= 1 && id <= self.size()
+    }
 
     fn ensure_running(&self) -> Result<(), SimError> {
         match &self.failure {
@@ -515,5 +563,94 @@ impl Cluster {
             self.last_views = views.clone();
             self.record(Event::State { nodes: views });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::message::{Message, RequestVote};
+
+    #[test]
+    fn unknown_nodes_are_errors_or_ignored_never_panics() {
+        let mut cluster = Cluster::new(ClusterConfig::new(3, 1)).unwrap();
+        let message = Message::RequestVote(RequestVote {
+            term: 1,
+            candidate_id: 9,
+            last_log_index: 0,
+            last_log_term: 0,
+        });
+        let envelope = Envelope {
+            from: 9,
+            to: 1,
+            message,
+        };
+        assert_eq!(cluster.inject(envelope), Err(SimError::UnknownNode(9)));
+        assert_eq!(cluster.time_out(0), Err(SimError::UnknownNode(0)));
+        assert_eq!(cluster.propose(Some(4), "x"), Err(SimError::UnknownNode(4)));
+        cluster.crash(7);
+        cluster.isolate(0);
+        cluster.partition(&[vec![1, 8]]);
+        assert!(!cluster.is_crashed(7));
+        cluster.run_ticks(40).unwrap();
+        assert!(cluster.leader().is_some(), "the cluster still works");
+    }
+
+    #[test]
+    fn messages_claiming_to_come_from_the_receiver_are_ignored() {
+        let mut cluster = Cluster::new(ClusterConfig::new(3, 1)).unwrap();
+        let message = Message::RequestVote(RequestVote {
+            term: 5,
+            candidate_id: 1,
+            last_log_index: 0,
+            last_log_term: 0,
+        });
+        cluster
+            .inject(Envelope {
+                from: 1,
+                to: 1,
+                message,
+            })
+            .unwrap();
+        assert_eq!(cluster.node(1).term(), 0);
+    }
+
+    fn elected(nodes: u32, seed: u64) -> Cluster {
+        let mut cluster = Cluster::new(ClusterConfig::new(nodes, seed)).unwrap();
+        while cluster.leader().is_none() {
+            cluster.tick().unwrap();
+        }
+        cluster
+    }
+
+    #[test]
+    fn a_cut_link_and_a_lossy_link_lose_messages_until_healed() {
+        let mut cluster = elected(3, 4);
+        let leader = cluster.leader().unwrap();
+        let follower = if leader == 1 { 2 } else { 1 };
+        cluster.cut(leader, follower);
+        cluster.propose(None, "a").unwrap();
+        cluster.run_ticks(5).unwrap();
+        assert_eq!(cluster.node(follower).log().last_index(), 0);
+        cluster.heal();
+        cluster.drop_link(leader, follower, 1.0);
+        cluster.run_ticks(5).unwrap();
+        assert_eq!(cluster.node(follower).log().last_index(), 0);
+        cluster.heal();
+        cluster.run_ticks(5).unwrap();
+        assert_eq!(cluster.node(follower).log().last_index(), 1);
+    }
+
+    #[test]
+    fn per_link_latency_delays_delivery() {
+        let mut cluster = elected(3, 4);
+        let leader = cluster.leader().unwrap();
+        let follower = if leader == 1 { 2 } else { 1 };
+        cluster.set_latency(leader, follower, 6, 6);
+        cluster.propose(None, "a").unwrap();
+        cluster.run_ticks(5).unwrap();
+        assert_eq!(cluster.node(follower).log().last_index(), 0);
+        cluster.tick().unwrap();
+        assert_eq!(cluster.node(follower).log().last_index(), 1);
     }
 }

@@ -540,8 +540,12 @@ impl Node {
         });
     }
 
-    /// Delivers one message sent by `from`.
+    /// Delivers one message sent by `from`. A message claiming to come from this node or
+    /// from outside the cluster is ignored.
     pub fn step(&mut self, from: NodeId, message: &Message, out: &mut Output) {
+        if from == 0 || from > self.cluster || from == self.id {
+            return;
+        }
         let term = message.term();
         let kind = message.kind();
         // All servers: a higher term in any RPC request or response (§5.1).
