@@ -60,17 +60,9 @@ fn fields(conn: &Connection) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// The user's seed notes: `shared/` sits beside the repository (on CI too); without it,
-/// the built-in deck, which starts from the same notes.
+/// The user's seed notes, as committed for the notes parser's tests.
 fn seed() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    [
-        manifest.join("../shared/seeds/raft_anki.md"),
-        PathBuf::from("/work/shared/seeds/raft_anki.md"),
-    ]
-    .into_iter()
-    .find(|seed| seed.exists())
-    .unwrap_or_else(|| manifest.join("decks/raft.md"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/seed/raft_anki.md")
 }
 
 #[test]

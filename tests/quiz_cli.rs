@@ -337,3 +337,18 @@ fn unchanged_notes_are_not_read_again() {
     assert!(err.contains("sync: 0 added, 1 updated"), "{err}");
     assert!(place.sql("SELECT synced_at FROM sources") > synced);
 }
+
+#[test]
+fn notes_with_errors_are_not_synced_but_the_quiz_goes_on() {
+    let place = Place::new();
+    place.write("raft.md", NOTES);
+    place.quiz(NOW, &["raft.md"], "q\n");
+    // A missing path is an error: the stored cards are reviewed, the notes not synced.
+    let (out, err) = place.quiz(NOW, &["raft.md", "missing.md"], "q\n");
+    assert!(err.contains("missing.md"), "{err}");
+    assert!(
+        err.contains("notes not synced because of the errors above"),
+        "{err}"
+    );
+    assert!(out.contains("What is a term?"), "{out}");
+}
