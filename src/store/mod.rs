@@ -10,6 +10,7 @@ mod error;
 mod fasthash;
 mod open;
 mod reviews;
+mod scenario;
 mod schema;
 pub mod stats;
 pub mod sync;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 pub use cards::{QueueQuery, Sched, SessionCards, StoredCard, TodayCounts};
 pub use error::Error;
 pub use reviews::{AnswerRecord, RecordedAnswer, ReviewKind};
+pub use scenario::{LoggedScenarioAnswer, ScenarioAnswer};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 
 /// An open review database.

@@ -66,6 +66,17 @@ impl Store {
         answer: &AnswerRecord,
         reschedule: impl FnOnce(&Sched) -> Sched,
     ) -> Result<RecordedAnswer, Error> {
+        self.record_answer_with(answer, reschedule, |_, _| Ok(()))
+    }
+
+    /// [`Store::record_answer`], also running `also(tx, review_id)` inside its transaction
+    /// (to log what belongs to the answer, such as typed scenario answers).
+    pub(super) fn record_answer_with(
+        &mut self,
+        answer: &AnswerRecord,
+        reschedule: impl FnOnce(&Sched) -> Sched,
+        also: impl FnOnce(&rusqlite::Connection, i64) -> rusqlite::Result<()>,
+    ) -> Result<RecordedAnswer, Error> {
         let path = self.path.clone();
         let sqlite = |e| Error::sqlite(&path, e);
         let tx = self
@@ -84,6 +95,7 @@ impl Store {
             (current, reschedule(&current))
         };
         let review_id = insert_review(&tx, answer, &before, &after).map_err(sqlite)?;
+        also(&tx, review_id).map_err(sqlite)?;
         write_sched(&tx, &answer.card_id, &after, answer.reviewed_at).map_err(sqlite)?;
         tx.commit().map_err(sqlite)?;
         Ok(RecordedAnswer {

@@ -94,6 +94,25 @@ const MIGRATIONS: &[&str] = &[
         reason      TEXT NOT NULL
     );
     "#,
+    // 2: what was typed at Raft scenario questions, one row per question of an answer.
+    r#"
+    CREATE TABLE scenario_answers (
+        review_id  INTEGER NOT NULL,          -- reviews.id of the rating it came with
+        position   INTEGER NOT NULL,          -- 0-based, the card's questions in order
+        -- where the question came from: "generator:KIND" (see `seed`) or "ask:LINE"
+        origin     TEXT NOT NULL,
+        seed       INTEGER,                   -- a generator's instance seed, u64 bits as i64
+        given      TEXT NOT NULL,             -- the typed answer, as read ("yes", "1 1 4")
+        expected   TEXT NOT NULL,             -- the simulator's answer
+        correct    INTEGER NOT NULL,          -- 1 right, 0 wrong
+        PRIMARY KEY (review_id, position)
+    );
+    -- an answer taken back (undo) takes its typed answers with it, whatever deletes it
+    CREATE TRIGGER scenario_answers_follow_reviews AFTER DELETE ON reviews
+    BEGIN
+        DELETE FROM scenario_answers WHERE review_id = old.id;
+    END;
+    "#,
 ];
 
 /// The schema version this build writes and understands.
