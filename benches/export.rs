@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use mdcards::deck::{Card, CardId, Location};
-use mdcards::export::{MediaSet, export_cards, render_card};
+use mdcards::export::{MediaSet, code_block_into, export_cards, render_card};
 
 /// Cards shaped like `scripts/gen_deck.py`'s: lists, inline code, and one in five with a
 /// JSON message block.
@@ -62,6 +62,19 @@ fn render(c: &mut Criterion) {
     group.finish();
 }
 
+/// The block syntect needed 114-146 µs for (see BENCHMARKS.md).
+fn highlight(c: &mut Criterion) {
+    let code = "{\n  \"term\": 5,\n  \"leaderId\": 1,\n  \"prevLogIndex\": 8,\n  \"prevLogTerm\": 4,\n  \
+                \"entries\": [{\"index\": 9, \"term\": 5, \"command\": \"set x = 10\"}],\n  \"leaderCommit\": 10\n}\n";
+    c.bench_function("highlight 8-line JSON block", |b| {
+        b.iter(|| {
+            let mut out = String::with_capacity(1024);
+            code_block_into(&mut out, "json", black_box(code));
+            out
+        })
+    });
+}
+
 fn package(c: &mut Criterion) {
     let cards = cards(10_000);
     let dir = tempfile::tempdir().unwrap();
@@ -75,5 +88,5 @@ fn package(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, render, package);
+criterion_group!(benches, highlight, render, package);
 criterion_main!(benches);

@@ -92,3 +92,12 @@ fn an_unreadable_path_is_an_error_not_a_crash() {
         ))
         .stdout(contains("1 error, 0 warnings in 0 files"));
 }
+
+#[test]
+fn a_folder_without_notes_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "## Q\nA\n").unwrap();
+    let out = stdout(mdcards().arg("check").arg(dir.path()), 0);
+    assert!(out.contains("no .md or .markdown files in"), "{out}");
+    assert!(out.ends_with("0 errors, 1 warning in 0 files\n"), "{out}");
+}

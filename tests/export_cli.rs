@@ -60,17 +60,9 @@ fn fields(conn: &Connection) -> Vec<Vec<String>> {
         .collect()
 }
 
-const SEED: &str = "/work/shared/seeds/raft_anki.md";
-
+/// The user's seed notes, as committed for the notes parser's tests.
 fn seed() -> PathBuf {
-    // The seed is outside the repository on developer machines; fall back to the built-in
-    // deck, which starts from the same notes, on a fresh clone.
-    let seed = PathBuf::from(SEED);
-    if seed.exists() {
-        seed
-    } else {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("decks/raft.md")
-    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/notes/seed/raft_anki.md")
 }
 
 #[test]

@@ -250,6 +250,19 @@ fn malformed_tags_lines_are_errors() {
 }
 
 #[test]
+fn a_tag_without_parentheses_is_named_as_such() {
+    let parsed = parse("## Q\n[#raft]() [#elections]\n\nA\n");
+    assert_eq!(codes(&parsed), [code::MALFORMED_TAGS]);
+    let diagnostic = &parsed.diagnostics[0];
+    assert_eq!(at(diagnostic), (2, 11));
+    assert_eq!(diagnostic.len, "[#elections]".len());
+    assert!(
+        diagnostic.message.contains("`[#elections]` needs `()`"),
+        "{diagnostic:?}"
+    );
+}
+
+#[test]
 fn an_escaped_hash_is_not_a_tags_line() {
     let parsed = parse("## Q\n[\\#1 issue](http://x) is the answer\n");
     assert_eq!(parsed.diagnostics, []);
@@ -471,4 +484,30 @@ fn front_matter_is_read_only_at_the_top() {
     assert!(only_card(&parsed).tags.is_empty());
     // Read as markdown instead: a rule, then an underlined heading.
     assert_eq!(codes(&parsed), [code::UNDERLINED_HEADING]);
+}
+
+#[test]
+fn the_readme_example_makes_the_cards_it_describes() {
+    let readme = include_str!("../README.md");
+    let section = &readme[readme.find("## The notes format").expect("the section")..];
+    let start = section.find("~~~markdown\n").expect("the example") + "~~~markdown\n".len();
+    let end = start + section[start..].find("\n~~~\n").expect("its end") + 1;
+    let parsed = parse(&section[start..end]);
+    assert_eq!(parsed.diagnostics, []);
+    assert_eq!(
+        fronts(&parsed),
+        [
+            "What is a term?",
+            "Describe a RequestVote message.\n\nName its four fields."
+        ]
+    );
+    let term = &parsed.cards[0];
+    assert_eq!(term.deck, "Study::Raft");
+    assert_eq!(term.id.as_str(), "raft-term");
+    assert_eq!(term.tags, ["raft", "terms", "logical_clock"]);
+    assert_eq!(term.media[0].written, "img/terms.png");
+    assert!(term.back.starts_with("A logical clock.") && term.back.ends_with("(img/terms.png)"));
+    let vote = &parsed.cards[1];
+    assert_eq!(vote.tags, ["raft"]);
+    assert!(vote.back.starts_with("```json\n{ \"term\": 5"));
 }

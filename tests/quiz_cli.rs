@@ -337,3 +337,47 @@ fn unchanged_notes_are_not_read_again() {
     assert!(err.contains("sync: 0 added, 1 updated"), "{err}");
     assert!(place.sql("SELECT synced_at FROM sources") > synced);
 }
+
+#[test]
+fn notes_with_errors_are_not_synced_but_the_quiz_goes_on() {
+    let place = Place::new();
+    place.write("raft.md", NOTES);
+    place.quiz(NOW, &["raft.md"], "q\n");
+    // A missing path is an error: the stored cards are reviewed, the notes not synced.
+    let (out, err) = place.quiz(NOW, &["raft.md", "missing.md"], "q\n");
+    assert!(err.contains("missing.md"), "{err}");
+    assert!(
+        err.contains("notes not synced because of the errors above"),
+        "{err}"
+    );
+    assert!(out.contains("What is a term?"), "{out}");
+}
+
+#[test]
+fn a_deleted_file_is_synced_once_then_trusted_again() {
+    let place = Place::new();
+    fs::create_dir_all(place.path("notes")).unwrap();
+    let a = place.write("notes/a.md", NOTES);
+    let b = place.write("notes/b.md", "## What is a quorum?\n\nA majority.\n");
+    let settled = std::time::UNIX_EPOCH
+        + std::time::Duration::from_secs(
+            NOW.parse::<jiff::Timestamp>().unwrap().as_second() as u64 - 86_400,
+        );
+    for file in [&a, &b] {
+        fs::File::options()
+            .write(true)
+            .open(file)
+            .unwrap()
+            .set_modified(settled)
+            .unwrap();
+    }
+    place.quiz(NOW, &["notes"], "q\n");
+    fs::remove_file(&b).unwrap();
+    let (_, err) = place.quiz("2026-03-10T11:00:00Z", &["notes"], "q\n");
+    assert!(err.contains("1 retired"), "{err}");
+    // The next quiz trusts the remaining file and does not sync again.
+    let synced = place.sql("SELECT max(synced_at) FROM sources");
+    let (_, err) = place.quiz("2026-03-10T12:00:00Z", &["notes"], "q\n");
+    assert!(!err.contains("sync:"), "{err}");
+    assert_eq!(place.sql("SELECT max(synced_at) FROM sources"), synced);
+}

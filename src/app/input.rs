@@ -187,7 +187,18 @@ pub fn notes_files(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<
     for path in paths {
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
+                let before = files.len();
                 walk(path, &mut files, &mut visited_folders, diagnostics);
+                if files.len() == before {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            notes::code::NO_CARDS,
+                            notes::whole_file(path),
+                            format!("no .md or .markdown files in {}", path.display()),
+                        )
+                        .hint("name the notes files themselves, or the folder that holds them"),
+                    );
+                }
             }
             // A file named on the command line is read whatever its extension.
             Ok(_) => files.push(path.clone()),

@@ -58,9 +58,9 @@ pub fn quiz(args: &QuizArgs, global: &GlobalArgs) -> Result<Outcome> {
         Session::new(params, cards, today, limits, day)
     };
 
-    let mut probe = session.clone();
-    if probe.next(started).is_none() {
-        return nothing_due(&store, &sources, &probe, started);
+    let mut session = session;
+    if session.next(started).is_none() {
+        return nothing_due(&store, &sources, &session, started);
     }
 
     let plain = args.plain || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();

@@ -3,7 +3,7 @@
 //! A small table-driven tokenizer instead of syntect: syntect's grammars took 114-146 µs
 //! for one 8-line JSON block (fancy-regex and oniguruma alike, measured on this machine),
 //! so the 20,000 code blocks of a 100,000-card deck would spend 2-3 s here alone, against
-//! a 1 s budget for the whole export. This tokenizer needs about 1 µs per block. It knows
+//! a 1 s budget for the whole export. This tokenizer needs about 2 µs per block. It knows
 //! the languages study notes use (JSON, Rust, Go, Python, JavaScript/TypeScript, Java,
 //! C/C++, shell, YAML, TOML, SQL and mdcards' `raft` scenario scripts) and colours what
 //! a reader scans for: keywords, literals, numbers, strings, comments, keys, types and

@@ -20,6 +20,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use collection::{deck_id, normalise_deck};
+pub use highlight::code_block_into;
 pub use media::{MediaFile, MediaSet};
 pub use model::{BASIC_FIELDS, BASIC_MODEL_ID, BASIC_MODEL_NAME, NoteType, basic};
 pub use package::{Summary, check_out_path, write_package};

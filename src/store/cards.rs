@@ -179,9 +179,10 @@ impl Store {
                        AND (c.buried_until IS NULL OR c.buried_until <= ?)";
         let learning_sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
-             WHERE c.reps > 0 AND c.state != {review} AND c.due < ? AND {visible} AND {scope} \
-             ORDER BY c.due, c.id",
-            review = State::Review as i64
+             WHERE c.reps > 0 AND c.state IN ({learning}, {relearning}) AND c.due < ? \
+             AND {visible} AND {scope} ORDER BY c.due, c.id",
+            learning = State::Learning as i64,
+            relearning = State::Relearning as i64
         );
         let review_sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
@@ -260,6 +261,8 @@ impl Store {
     }
 
     /// New cards introduced and Review cards answered since `day_start`, in scope.
+    /// (`CROSS JOIN` keeps SQLite on today's reviews first, instead of visiting every card
+    /// of the scope.)
     pub fn today_counts(
         &self,
         sources: &[i64],
@@ -271,7 +274,7 @@ impl Store {
         let sql = format!(
             "SELECT count(*) FILTER (WHERE r.state_before = 0), \
                     count(*) FILTER (WHERE r.state_before = {review}) \
-             FROM reviews r JOIN cards c ON c.id = r.card_id \
+             FROM reviews r CROSS JOIN cards c ON c.id = r.card_id \
              WHERE r.reviewed_at >= ? AND c.source_id IN ({})",
             placeholders(sources.len()),
             review = State::Review as i64

@@ -61,7 +61,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX cards_by_source ON cards(source_id);
     CREATE INDEX cards_new ON cards(source_id)
         WHERE reps = 0 AND retired_at IS NULL AND suspended = 0;
-    CREATE INDEX cards_due ON cards(due)
+    -- what is due, per file and state, in due order: a session's queue is a few seeks
+    CREATE INDEX cards_due ON cards(source_id, state, due)
         WHERE reps > 0 AND retired_at IS NULL AND suspended = 0;
 
     CREATE TABLE reviews (

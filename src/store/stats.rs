@@ -176,7 +176,7 @@ impl Store {
         let (filter, mut values) = deck_filter(deck);
         let sql = format!(
             "SELECT r.reviewed_at, r.rating, r.state_before, r.duration_ms FROM reviews r \
-             JOIN cards c ON c.id = r.card_id WHERE r.reviewed_at >= ? AND {filter} \
+             CROSS JOIN cards c ON c.id = r.card_id WHERE r.reviewed_at >= ? AND {filter} \
              ORDER BY r.reviewed_at"
         );
         values.insert(0, Value::Integer(since.0));
@@ -213,12 +213,11 @@ impl Store {
                count(*) FILTER (WHERE c.retired_at IS NULL), \
                count(*) FILTER (WHERE c.retired_at IS NULL AND c.suspended = 0 AND c.reps = 0), \
                count(*) FILTER (WHERE c.retired_at IS NULL AND c.suspended = 0 AND c.reps > 0 AND c.due < ?), \
-               count(*) FILTER (WHERE c.retired_at IS NULL AND c.suspended = 1), \
-               coalesce(sum((SELECT count(*) FROM reviews r WHERE r.card_id = c.id AND r.reviewed_at >= ?)), 0) \
+               count(*) FILTER (WHERE c.retired_at IS NULL AND c.suspended = 1) \
              FROM cards c WHERE {filter} GROUP BY c.deck ORDER BY c.deck"
         );
-        let mut values = vec![Value::Integer(day_end.0), Value::Integer(since.0)];
-        values.extend(filter_values);
+        let mut values = vec![Value::Integer(day_end.0)];
+        values.extend(filter_values.iter().cloned());
         let mut statement = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
         let rows = statement
             .query_map(rusqlite::params_from_iter(values), |row| {
@@ -228,11 +227,32 @@ impl Store {
                     new: count(row, 2)?,
                     due_today: count(row, 3)?,
                     suspended: count(row, 4)?,
-                    reviews_30_days: count(row, 5)?,
+                    reviews_30_days: 0,
                 })
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
+        let mut totals: Vec<DeckTotals> =
+            rows.collect::<Result<_, _>>().map_err(|e| self.err(e))?;
+        // Reviews per deck from the recent log (small), not per card (large).
+        let sql = format!(
+            "SELECT c.deck, count(*) FROM reviews r CROSS JOIN cards c ON c.id = r.card_id \
+             WHERE r.reviewed_at >= ? AND {filter} GROUP BY c.deck"
+        );
+        let mut values = vec![Value::Integer(since.0)];
+        values.extend(filter_values);
+        let mut statement = self.conn.prepare(&sql).map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map(rusqlite::params_from_iter(values), |row| {
+                Ok((row.get::<_, String>(0)?, count(row, 1)?))
+            })
+            .map_err(|e| self.err(e))?;
+        for row in rows {
+            let (deck, reviews) = row.map_err(|e| self.err(e))?;
+            if let Some(total) = totals.iter_mut().find(|t| t.deck == deck) {
+                total.reviews_30_days = reviews;
+            }
+        }
+        Ok(totals)
     }
 
     /// Everything `mdcards stats` shows. `days` are the last 30 study days, oldest first,

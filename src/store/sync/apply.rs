@@ -39,6 +39,7 @@ impl Store {
             return Ok(report);
         }
         let source_ids = write_sources(&tx, input).map_err(sqlite)?;
+        forget_missing_sources(&tx, input, &source_ids).map_err(sqlite)?;
         for action in &planned.actions {
             apply(&tx, action, input, &source_ids).map_err(sqlite)?;
         }
@@ -241,6 +242,34 @@ fn write_sources(
         ids.insert(file.path, id);
     }
     Ok(ids)
+}
+
+/// A file in scope that was not read (deleted) keeps its row, for its retired cards, but
+/// nothing that would make a quiz think it is still there and unchanged.
+fn forget_missing_sources(
+    conn: &Connection,
+    input: &SyncInput<'_>,
+    read: &HashMap<String, i64>,
+) -> rusqlite::Result<()> {
+    let mut statement = conn.prepare_cached("SELECT id, path FROM sources")?;
+    let missing: Vec<i64> = statement
+        .query_map([], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?))
+        })?
+        .filter_map(Result::ok)
+        .filter(|(_, path)| {
+            !read.contains_key(path) && in_scope(path, &input.scope.files, &input.scope.folders)
+        })
+        .map(|(id, _)| id)
+        .collect();
+    let mut forget = conn.prepare_cached(
+        "UPDATE sources SET size = NULL, mtime_ns = NULL, layout = NULL, synced_at = ? \
+         WHERE id = ?",
+    )?;
+    for id in missing {
+        forget.execute(params![input.now.0, id])?;
+    }
+    Ok(())
 }
 
 /// Each source's layout: its cards' ids and lines in order, first occurrences only (a
