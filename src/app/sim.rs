@@ -12,7 +12,7 @@ use super::Outcome;
 use crate::cli::SimArgs;
 use crate::raft::schedule::{self, ScheduleConfig};
 use crate::raft::{SimError, timeline};
-use crate::scenario::script::{self, ExpectOutcome, ScriptRun};
+use crate::scenario::script::{self, AskOutcome, ExpectOutcome, ScriptRun};
 
 /// Widest log grid, in entries; longer logs show their tail.
 const GRID_COLUMNS: usize = 20;
@@ -99,6 +99,7 @@ fn run_script(path: &Path, args: &SimArgs) -> Result<Outcome> {
         let json = serde_json::json!({
             "trace": run.trace,
             "expects": run.expects,
+            "asks": run.asks,
             "error": run.error,
         });
         serde_json::to_writer_pretty(&mut out, &json).into_diagnostic()?;
@@ -184,6 +185,33 @@ fn write_script_report(
     let passed = run.expects.iter().filter(|e| e.passed()).count();
     if !run.expects.is_empty() {
         writeln!(out, "{passed} of {} expectations hold", run.expects.len())?;
+    }
+    if !run.asks.is_empty() {
+        writeln!(out, "── answers ──")?;
+    }
+    for ask in &run.asks {
+        match &ask.outcome {
+            AskOutcome::Answered { answer, reasons } => {
+                writeln!(
+                    out,
+                    "line {}: {}  →  {pass}{answer}{pass:#}",
+                    ask.line, ask.text
+                )?;
+                for reason in reasons {
+                    writeln!(out, "         because {reason}")?;
+                }
+            }
+            AskOutcome::Unanswerable { why } => {
+                writeln!(
+                    out,
+                    "{fail}NO ANSWER{fail:#} line {}: {}: {why}",
+                    ask.line, ask.text
+                )?;
+            }
+            AskOutcome::NotRun => {
+                writeln!(out, "not run line {}: {}", ask.line, ask.text)?;
+            }
+        }
     }
     Ok(())
 }

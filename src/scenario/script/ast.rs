@@ -19,6 +19,8 @@ pub struct NodeDecl {
     pub line: u32,
     pub id: NodeId,
     pub state: NodeState,
+    /// Declared `crashed`: the node is down from the start (its state kept for a restart).
+    pub crashed: bool,
 }
 
 /// `option` settings; the defaults are those of a fresh `Options::default()`.
@@ -77,6 +79,8 @@ pub enum CommandKind {
     Restart(NodeId),
     Stabilize,
     Expect(Expect),
+    /// A question: the simulator computes the answer at this point of the run.
+    Ask(Query),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -87,6 +91,10 @@ pub enum Expect {
     },
     /// The live leader with the highest term (None: no leader).
     Leader(Option<NodeId>),
+    /// That leader's term.
+    LeaderTerm(Term),
+    /// The tick at which that leader won its election.
+    LeaderTick(u64),
     /// The last message `from` sent `to` during the previous command.
     Message {
         from: NodeId,
@@ -116,7 +124,48 @@ pub enum MessageField {
     /// A field of the seed JSON, compared as written: a number, `true`/`false`, or for
     /// `entries` the terms of the entries.
     Field { name: String, value: String },
+    /// How many refusals (`voteGranted` or `success` false) FROM sent TO in the previous event.
+    Refusals(u64),
 }
+
+/// What an `ask` asks: anything an `expect` can assert, without the value, which the
+/// simulator computes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Query {
+    Node {
+        node: NodeId,
+        property: Property,
+    },
+    /// Which node leads (the live leader with the highest term), or none.
+    Leader,
+    /// The term of that leader.
+    LeaderTerm,
+    /// The tick at which that leader won its election.
+    LeaderTick,
+    /// A field of the last message FROM sent TO in the previous event (a
+    /// [`MESSAGE_FIELDS`] name), or [`REFUSALS`].
+    Message {
+        from: NodeId,
+        to: NodeId,
+        field: String,
+    },
+}
+
+/// A node property an `ask` can name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Property {
+    Role,
+    Term,
+    VotedFor,
+    Log,
+    CommitIndex,
+    LastApplied,
+    NextIndex(NodeId),
+    MatchIndex(NodeId),
+}
+
+/// The pseudo-field counting refusals: `ask 3 -> 1 refusals`.
+pub const REFUSALS: &str = "refusals";
 
 /// The fields `expect FROM -> TO FIELD VALUE` can name.
 pub const MESSAGE_FIELDS: &[&str] = &[

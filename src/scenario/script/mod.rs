@@ -17,13 +17,18 @@
 
 pub mod ast;
 pub mod lexer;
+pub mod observe;
 pub mod parser;
 pub mod runner;
 
 pub use ast::{
-    Command, CommandKind, Expect, MessageField, NodeDecl, NodeProperty, Options, Script,
+    Command, CommandKind, Expect, MessageField, NodeDecl, NodeProperty, Options, Property, Query,
+    Script,
 };
-pub use runner::{ExpectOutcome, ExpectResult, Reason, RunError, ScriptRun, run};
+pub use observe::Observation;
+pub use runner::{
+    AskOutcome, AskResult, ExpectOutcome, ExpectResult, Reason, RunError, ScriptRun, run,
+};
 
 /// A script that cannot be parsed: where, what, and what would be accepted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

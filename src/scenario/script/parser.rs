@@ -4,7 +4,7 @@
 use super::ScriptError;
 use super::ast::{
     Command, CommandKind, Expect, MESSAGE_FIELDS, MessageField, NodeDecl, NodeProperty, Options,
-    Script,
+    Property, Query, REFUSALS, Script,
 };
 use super::lexer::{Statement, Token, TokenKind, strip_comment};
 use crate::raft::message::MessageJsonError;
@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "restart",
     "stabilize",
     "expect",
+    "ask",
 ];
 
 const OPTIONS: &[&str] = &[
@@ -58,6 +59,7 @@ const NODE_ATTRIBUTES: &[&str] = &[
     "nextIndex",
     "match",
     "matchIndex",
+    "crashed",
 ];
 
 const PROPERTIES: &[&str] = &[
@@ -104,6 +106,12 @@ pub fn parse_statements(statements: &[Statement], offset: u32) -> Result<Script,
             }
             cursor.end()?;
             size as u32
+        }
+        Some("generate") => {
+            return Err(cursor.error_here(
+                "`generate` makes a generator card, not a script to run",
+                Some("a ```raft block holding only `generate KIND` is read by the quiz, `check` and the export; a script starts with `cluster N`"),
+            ));
         }
         _ => {
             return Err(cursor.error_here(
@@ -184,12 +192,20 @@ pub fn parse_statements(statements: &[Statement], offset: u32) -> Result<Script,
             "restart" => CommandKind::Restart(cursor.node(size)?),
             "stabilize" => CommandKind::Stabilize,
             "expect" => CommandKind::Expect(parse_expect(&mut cursor, size)?),
+            "ask" => CommandKind::Ask(parse_ask(&mut cursor, size)?),
+            "generate" => {
+                return Err(cursor.error_token(
+                    &token,
+                    "`generate` stands alone in its block",
+                    Some("a generator card's ```raft block holds only `generate KIND`; move the script to another card"),
+                ));
+            }
             other => {
                 return Err(cursor.error_token(
                     &token,
                     format!("unknown command `{other}`"),
                     suggestion(other, COMMANDS).as_deref().or(Some(
-                        "commands: option, node, timeout, tick, deliver, drop, send, propose, partition, isolate, heal, crash, restart, stabilize, expect",
+                        "commands: option, node, timeout, tick, deliver, drop, send, propose, partition, isolate, heal, crash, restart, stabilize, expect, ask",
                     )),
                 ));
             }
@@ -493,8 +509,10 @@ fn parse_option(cursor: &mut Cursor<'_>, options: &mut Options) -> Result<(), Sc
 fn parse_node(cursor: &mut Cursor<'_>, size: u32, line: u32) -> Result<NodeDecl, ScriptError> {
     let id = cursor.node(size)?;
     let mut state = NodeState::default();
+    let mut crashed = false;
     while let Some((word, token)) = cursor.word("a node attribute")? {
         match word.as_str() {
+            "crashed" => crashed = true,
             "follower" | "candidate" | "leader" => {
                 state.role = word.parse::<Role>().unwrap_or(Role::Follower)
             }
@@ -537,7 +555,12 @@ fn parse_node(cursor: &mut Cursor<'_>, size: u32, line: u32) -> Result<NodeDecl,
             }
         }
     }
-    Ok(NodeDecl { line, id, state })
+    Ok(NodeDecl {
+        line,
+        id,
+        state,
+        crashed,
+    })
 }
 
 /// `2=5 3=4`: follower ids and indexes.
@@ -728,7 +751,17 @@ fn parse_groups(cursor: &mut Cursor<'_>, size: u32) -> Result<Vec<Vec<NodeId>>, 
 fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptError> {
     if cursor.peek_word() == Some("leader") {
         cursor.next();
-        return Ok(Expect::Leader(cursor.node_or_none(size)?));
+        return Ok(match cursor.peek_word() {
+            Some("term") => {
+                cursor.next();
+                Expect::LeaderTerm(cursor.number("the leader's term")?)
+            }
+            Some("tick") => {
+                cursor.next();
+                Expect::LeaderTick(cursor.number("the tick it was elected")?)
+            }
+            _ => Expect::Leader(cursor.node_or_none(size)?),
+        });
     }
     let node = cursor.node(size)?;
     if matches!(cursor.peek().map(|t| &t.kind), Some(TokenKind::Arrow)) {
@@ -747,6 +780,7 @@ fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptErro
                         .map_err(|message| cursor.error_token(&token, message, None))?,
                 )
             }
+            REFUSALS => MessageField::Refusals(cursor.number("the number of refusals")?),
             "entries" => {
                 let terms = cursor.terms()?;
                 MessageField::Field {
@@ -812,20 +846,7 @@ fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptErro
         "commitIndex" | "commit" => NodeProperty::CommitIndex(cursor.number("the commitIndex")?),
         "lastApplied" => NodeProperty::LastApplied(cursor.number("lastApplied")?),
         "nextIndex" | "matchIndex" => {
-            let open = cursor.next();
-            if !matches!(open.map(|t| &t.kind), Some(TokenKind::LeftBracket)) {
-                return Err(cursor.error_previous(
-                    format!("expected `{name}[FOLLOWER]`"),
-                    Some("e.g. `expect 1 nextIndex[2] 5`"),
-                ));
-            }
-            let peer = cursor.node(size)?;
-            let close = cursor.next();
-            if !matches!(close.map(|t| &t.kind), Some(TokenKind::RightBracket)) {
-                return Err(
-                    cursor.error_previous(format!("expected `]` after `{name}[{peer}`"), None)
-                );
-            }
+            let peer = bracketed_peer(cursor, &name, size)?;
             let value = cursor.number("an index")?;
             if name == "nextIndex" {
                 NodeProperty::NextIndex(peer, value)
@@ -844,4 +865,112 @@ fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptErro
         }
     };
     Ok(Expect::Node { node, property })
+}
+
+/// `[FOLLOWER]` after `nextIndex` or `matchIndex`.
+fn bracketed_peer(cursor: &mut Cursor<'_>, name: &str, size: u32) -> Result<NodeId, ScriptError> {
+    let open = cursor.next();
+    if !matches!(open.map(|t| &t.kind), Some(TokenKind::LeftBracket)) {
+        return Err(cursor.error_previous(
+            format!("expected `{name}[FOLLOWER]`"),
+            Some("e.g. `expect 1 nextIndex[2] 5`"),
+        ));
+    }
+    let peer = cursor.node(size)?;
+    let close = cursor.next();
+    if !matches!(close.map(|t| &t.kind), Some(TokenKind::RightBracket)) {
+        return Err(cursor.error_previous(format!("expected `]` after `{name}[{peer}`"), None));
+    }
+    Ok(peer)
+}
+
+/// `ask QUERY`: what an `expect` could assert, without the value.
+fn parse_ask(cursor: &mut Cursor<'_>, size: u32) -> Result<Query, ScriptError> {
+    let query = parse_query(cursor, size)?;
+    if let Some(token) = cursor.peek() {
+        return Err(cursor.error_token(
+            token,
+            format!(
+                "unexpected {}: `ask` takes no answer, the simulator computes it",
+                token.describe()
+            ),
+            Some("to assert a value instead, write `expect` with the same words and the value"),
+        ));
+    }
+    Ok(query)
+}
+
+const ASK_HELP: &str = "e.g. `ask 1 -> 3 voteGranted`, `ask 2 commitIndex`, `ask 3 log`, `ask leader`, `ask 1 nextIndex[2]`, `ask 2 -> 1 refusals`";
+
+fn parse_query(cursor: &mut Cursor<'_>, size: u32) -> Result<Query, ScriptError> {
+    if cursor.peek_word() == Some("leader") {
+        cursor.next();
+        return match cursor.word("`term` or `tick`")? {
+            None => Ok(Query::Leader),
+            Some((word, token)) => match word.as_str() {
+                "term" => Ok(Query::LeaderTerm),
+                "tick" => Ok(Query::LeaderTick),
+                _ => Err(cursor.error_token(
+                    &token,
+                    format!("unexpected `{word}` after `ask leader`"),
+                    Some("`ask leader` (which node), `ask leader term`, or `ask leader tick` (when it was elected)"),
+                )),
+            },
+        };
+    }
+    if cursor.at_end() {
+        return Err(cursor.error_here("expected what to ask", Some(ASK_HELP)));
+    }
+    let node = cursor.node(size)?;
+    if matches!(cursor.peek().map(|t| &t.kind), Some(TokenKind::Arrow)) {
+        cursor.next();
+        let to = cursor.node(size)?;
+        let (name, token) = cursor.required_word(
+            "a message field or `refusals`",
+            Some("e.g. `ask 1 -> 2 voteGranted` or `ask 2 -> 1 refusals`"),
+        )?;
+        return match name.as_str() {
+            field if field == REFUSALS || MESSAGE_FIELDS.contains(&field) => Ok(Query::Message {
+                from: node,
+                to,
+                field: name,
+            }),
+            "type" | "nothing" => Err(cursor.error_token(
+                &token,
+                format!("`ask` cannot ask `{name}`; it asks a field's value"),
+                Some("ask a field such as voteGranted, success, term or index, or `refusals`; `expect` can check the message type"),
+            )),
+            other => Err(cursor.error_token(
+                &token,
+                format!("unknown message field `{other}`"),
+                suggestion(other, MESSAGE_FIELDS)
+                    .as_deref()
+                    .or(Some("fields are those of the seed's JSON (term, voteGranted, success, index, prevLogIndex, entries, ...), or `refusals`")),
+            )),
+        };
+    }
+    let (name, token) = cursor.required_word(
+        "a property",
+        Some("properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]"),
+    )?;
+    let property = match name.as_str() {
+        "role" => Property::Role,
+        "term" => Property::Term,
+        "votedFor" | "voted" => Property::VotedFor,
+        "log" => Property::Log,
+        "commitIndex" | "commit" => Property::CommitIndex,
+        "lastApplied" => Property::LastApplied,
+        "nextIndex" => Property::NextIndex(bracketed_peer(cursor, &name, size)?),
+        "matchIndex" => Property::MatchIndex(bracketed_peer(cursor, &name, size)?),
+        other => {
+            return Err(cursor.error_token(
+                &token,
+                format!("unknown property `{other}`"),
+                suggestion(other, PROPERTIES).as_deref().or(Some(
+                    "properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]",
+                )),
+            ));
+        }
+    };
+    Ok(Query::Node { node, property })
 }

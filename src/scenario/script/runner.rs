@@ -4,11 +4,13 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::ast::{CommandKind, Expect, MessageField, NodeProperty, Script};
+use super::ast::{CommandKind, Expect, MessageField, NodeProperty, Query, Script};
+use super::observe::{Observation, latest_notes, observe};
 use crate::raft::{
     Aspect, Cluster, ClusterConfig, Event, Index, NetworkConfig, NodeConfig, NodeId, NodeState,
     Note, SetupError, SimError, StaleRequests, Trace, Violation,
 };
+use crate::scenario::answer::Answer;
 
 /// Deliveries `stabilize` allows before it declares the cluster unsettled.
 const STABILIZE_LIMIT: u64 = 100_000;
@@ -56,6 +58,42 @@ impl ExpectResult {
     }
 }
 
+/// What the simulator says to an `ask`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "camelCase")]
+pub enum AskOutcome {
+    Answered {
+        answer: Answer,
+        /// The simulator's notes behind the answer.
+        reasons: Vec<Reason>,
+    },
+    /// The question has no answer at this point of the run (why).
+    Unanswerable { why: String },
+    /// The run stopped (an error at an earlier line) before this question.
+    NotRun,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AskResult {
+    pub line: u32,
+    pub text: String,
+    #[serde(skip)]
+    pub query: Query,
+    pub outcome: AskOutcome,
+    /// Where the trace stood when the question was asked (its timeline ends there).
+    #[serde(skip)]
+    pub trace_len: usize,
+}
+
+impl AskResult {
+    pub fn answer(&self) -> Option<&Answer> {
+        match &self.outcome {
+            AskOutcome::Answered { answer, .. } => Some(answer),
+            _ => None,
+        }
+    }
+}
+
 /// A script that parsed but could not run to the end.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -70,6 +108,7 @@ pub struct RunError {
 #[derive(Clone, Debug)]
 pub struct ScriptRun {
     pub expects: Vec<ExpectResult>,
+    pub asks: Vec<AskResult>,
     pub trace: Trace,
     /// The cluster as declared, before the first event (None if it could not be set up).
     pub start: Option<Cluster>,
@@ -79,9 +118,11 @@ pub struct ScriptRun {
 }
 
 impl ScriptRun {
-    /// No error and every expect passed.
+    /// No error, every expect passed and every ask has an answer.
     pub fn passed(&self) -> bool {
-        self.error.is_none() && self.expects.iter().all(ExpectResult::passed)
+        self.error.is_none()
+            && self.expects.iter().all(ExpectResult::passed)
+            && self.asks.iter().all(|ask| ask.answer().is_some())
     }
 
     pub fn failures(&self) -> impl Iterator<Item = &ExpectResult> {
@@ -137,11 +178,28 @@ pub fn run(script: &Script) -> ScriptRun {
             })
             .collect::<Vec<_>>()
     };
+    let asks_not_run = || {
+        script
+            .commands
+            .iter()
+            .filter_map(|command| match &command.kind {
+                CommandKind::Ask(query) => Some(AskResult {
+                    line: command.line,
+                    text: command.text.clone(),
+                    query: query.clone(),
+                    outcome: AskOutcome::NotRun,
+                    trace_len: 0,
+                }),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
     let mut cluster = match Cluster::with_states(cluster_config(script), &states) {
         Ok(cluster) => cluster,
         Err(error) => {
             return ScriptRun {
                 expects: not_run(),
+                asks: asks_not_run(),
                 trace: Trace::new(script.options.seed, script.size),
                 start: None,
                 cluster: None,
@@ -149,12 +207,35 @@ pub fn run(script: &Script) -> ScriptRun {
             };
         }
     };
+    for decl in script.nodes.iter().filter(|decl| decl.crashed) {
+        cluster.crash(decl.id);
+    }
     let start = cluster.clone();
     let mut expects = Vec::new();
+    let mut asks = Vec::new();
     let mut error = None;
     // Where the trace of the last event command starts.
     let mut segment = 0;
     for command in &script.commands {
+        if let CommandKind::Ask(query) = &command.kind {
+            let trace = cluster.trace().map_or(&[][..], |t| &t.events[..]);
+            let outcome = if error.is_some() {
+                AskOutcome::NotRun
+            } else {
+                match observe(query, &cluster, trace, segment) {
+                    Ok(Observation { answer, reasons }) => AskOutcome::Answered { answer, reasons },
+                    Err(why) => AskOutcome::Unanswerable { why },
+                }
+            };
+            asks.push(AskResult {
+                line: command.line,
+                text: command.text.clone(),
+                query: query.clone(),
+                outcome,
+                trace_len: trace.len(),
+            });
+            continue;
+        }
         if let CommandKind::Expect(expect) = &command.kind {
             if error.is_some() {
                 expects.push(ExpectResult {
@@ -207,6 +288,7 @@ pub fn run(script: &Script) -> ScriptRun {
         .unwrap_or_else(|| Trace::new(script.options.seed, script.size));
     ScriptRun {
         expects,
+        asks,
         trace,
         start: Some(start),
         cluster: Some(cluster),
@@ -305,7 +387,7 @@ fn execute(cluster: &mut Cluster, kind: &CommandKind) -> Result<(), Problem> {
         CommandKind::Stabilize => {
             cluster.stabilize(STABILIZE_LIMIT)?;
         }
-        CommandKind::Expect(_) => {}
+        CommandKind::Expect(_) | CommandKind::Ask(_) => {}
     }
     Ok(())
 }
@@ -386,6 +468,40 @@ fn judge(
             vote_text(cluster.leader()),
             latest_notes(trace, None, Aspect::Role),
         ),
+        Expect::LeaderTerm(value) | Expect::LeaderTick(value) => {
+            let query = if matches!(expect, Expect::LeaderTerm(_)) {
+                Query::LeaderTerm
+            } else {
+                Query::LeaderTick
+            };
+            match observe(&query, cluster, trace, segment) {
+                Ok(observation) => (
+                    value.to_string(),
+                    observation.answer.to_string(),
+                    observation.reasons,
+                ),
+                Err(why) => (value.to_string(), why, Vec::new()),
+            }
+        }
+        Expect::Message {
+            from,
+            to,
+            field: MessageField::Refusals(count),
+        } => {
+            let query = Query::Message {
+                from: *from,
+                to: *to,
+                field: super::ast::REFUSALS.to_owned(),
+            };
+            match observe(&query, cluster, trace, segment) {
+                Ok(observation) => (
+                    count.to_string(),
+                    observation.answer.to_string(),
+                    observation.reasons,
+                ),
+                Err(why) => (count.to_string(), why, Vec::new()),
+            }
+        }
         Expect::Message { from, to, field } => {
             let sent = trace[segment.min(trace.len())..]
                 .iter()
@@ -401,6 +517,7 @@ fn judge(
                 MessageField::Nothing => "nothing".to_owned(),
                 MessageField::Kind(kind) => kind.name().to_owned(),
                 MessageField::Field { value, .. } => value.clone(),
+                MessageField::Refusals(count) => count.to_string(),
             };
             match sent {
                 None => (expected, "nothing".to_owned(), Vec::new()),
@@ -408,7 +525,7 @@ fn judge(
                     let kind = envelope.kind();
                     let actual = match field {
                         MessageField::Nothing => format!("a {kind}"),
-                        MessageField::Kind(_) => kind.name().to_owned(),
+                        MessageField::Kind(_) | MessageField::Refusals(_) => kind.name().to_owned(),
                         MessageField::Field { name, .. } => {
                             let json = envelope.message.to_json_value();
                             match (name.as_str(), json.get(name)) {
@@ -435,48 +552,6 @@ fn judge(
         ExpectOutcome::Failed { expected, actual }
     };
     (outcome, reasons)
-}
-
-/// The notes about `aspect` (of `node`, or of any node) written by the most recent command
-/// that wrote any.
-fn latest_notes(
-    trace: &[crate::raft::TraceEvent],
-    node: Option<NodeId>,
-    aspect: Aspect,
-) -> Vec<Reason> {
-    let relevant = |event: &crate::raft::TraceEvent| match &event.event {
-        Event::Note { node: n, note, .. }
-            if node.is_none_or(|wanted| wanted == *n) && note.concerns().contains(&aspect) =>
-        {
-            Some(Reason {
-                node: *n,
-                tick: event.tick,
-                note: note.clone(),
-            })
-        }
-        _ => None,
-    };
-    let Some(last) = trace.iter().rposition(|e| relevant(e).is_some()) else {
-        return Vec::new();
-    };
-    let start = trace[..last]
-        .iter()
-        .rposition(|e| matches!(e.event, Event::Script { .. }))
-        .map_or(0, |p| p + 1);
-    let mut reasons: Vec<Reason> = Vec::new();
-    for reason in trace[start..=last].iter().filter_map(relevant) {
-        // Heartbeats repeat the same note; once is enough.
-        if !reasons
-            .iter()
-            .any(|r| r.node == reason.node && r.note == reason.note)
-        {
-            reasons.push(reason);
-        }
-    }
-    if reasons.len() > 6 {
-        reasons.drain(..reasons.len() - 6);
-    }
-    reasons
 }
 
 /// The notes `from` wrote in the step that sent the message at `position`.

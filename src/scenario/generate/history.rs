@@ -1,0 +1,368 @@
+//! Reaching cluster states by running the simulator: elections, replication to chosen
+//! nodes, failed elections, all driven message by message with partitions deciding who hears
+//! what. Whatever state a generator asks about was produced here, so Raft can be in it.
+//!
+//! Time does not pass (no ticks): elections happen because a node's timer is made to fire
+//! (`time_out`), and everything in flight is delivered at once (`stabilize`). Between steps
+//! the network is healed, so a message lost to a partition stays lost, as on a real network.
+
+use crate::raft::{
+    Cluster, ClusterConfig, Envelope, Filter, Index, Log, Message, MessageKind, NodeId, NodeState,
+    RequestVote, Role, SimError, Term,
+};
+use crate::rng::SplitMix64;
+
+/// Deliveries one `stabilize` may take; the histories here need a few hundred at most.
+const SETTLE_LIMIT: u64 = 10_000;
+
+/// Timers long enough never to fire on their own: histories do not tick.
+const QUIET_TIMEOUT: u64 = 1_000_000;
+
+#[derive(Clone, Debug)]
+pub struct History {
+    pub cluster: Cluster,
+    proposals: u64,
+}
+
+impl History {
+    /// A fresh cluster of `nodes` followers in term 0.
+    pub fn new(nodes: u32) -> History {
+        let mut config = ClusterConfig::new(nodes, 0);
+        config.trace = false;
+        let state = NodeState {
+            election_timeout: Some(QUIET_TIMEOUT),
+            ..NodeState::default()
+        };
+        let states = vec![state; nodes as usize];
+        // A fresh cluster of 1..=64 nodes in the default state always sets up.
+        let cluster = Cluster::with_states(config, &states)
+            .unwrap_or_else(|error| panic!("a fresh {nodes}-node cluster: {error}"));
+        History {
+            cluster,
+            proposals: 0,
+        }
+    }
+
+    pub fn size(&self) -> u32 {
+        self.cluster.size()
+    }
+
+    pub fn ids(&self) -> Vec<NodeId> {
+        (1..=self.size()).collect()
+    }
+
+    pub fn term(&self, id: NodeId) -> Term {
+        self.cluster.node(id).term()
+    }
+
+    pub fn role(&self, id: NodeId) -> Role {
+        self.cluster.node(id).role()
+    }
+
+    pub fn log(&self, id: NodeId) -> &Log {
+        self.cluster.node(id).log()
+    }
+
+    pub fn last(&self, id: NodeId) -> (Term, Index) {
+        let log = self.log(id);
+        (log.last_term(), log.last_index())
+    }
+
+    /// True if `a`'s log is at least as up to date as `b`'s (§5.4.1).
+    pub fn up_to_date(&self, a: NodeId, b: NodeId) -> bool {
+        self.last(a) >= self.last(b)
+    }
+
+    fn check(result: Result<(), SimError>) {
+        // Histories only use nodes of the cluster and settle quickly; a failure is a
+        // broken invariant, a bug in the simulator that must not go unnoticed.
+        if let Err(error) = result {
+            panic!("history step failed: {error}");
+        }
+    }
+
+    /// `node`'s timer fires while it is cut off: it becomes candidate of the next term and
+    /// nobody hears it. Terms grow without a leader, as after a lost election. A leader has
+    /// no election timer, so nothing happens to one.
+    pub fn failed_election(&mut self, node: NodeId) {
+        if self.role(node) == Role::Leader {
+            return;
+        }
+        self.cluster.isolate(node);
+        Self::check(self.cluster.time_out(node));
+        self.cluster.heal();
+    }
+
+    /// Failed elections until `node`'s term is at least `term`.
+    pub fn raise_term(&mut self, node: NodeId, term: Term) {
+        while self.term(node) < term && self.role(node) != Role::Leader {
+            self.failed_election(node);
+        }
+    }
+
+    /// `candidate` runs for election, heard only by `voters`; returns whether it won. Its
+    /// term is first raised (by failed elections) past every voter's, so that voters judge
+    /// it on its log. A winner's first AppendEntries repair the voters' logs to its own.
+    pub fn elect(&mut self, candidate: NodeId, voters: &[NodeId]) -> bool {
+        if self.role(candidate) == Role::Leader {
+            return false;
+        }
+        let highest = voters.iter().map(|&v| self.term(v)).max().unwrap_or(0);
+        self.raise_term(candidate, highest);
+        self.within(candidate, voters, |cluster| cluster.time_out(candidate));
+        self.role(candidate) == Role::Leader
+    }
+
+    /// Nodes whose logs `candidate`'s is at least as up to date as (its possible voters).
+    pub fn possible_voters(&self, candidate: NodeId) -> Vec<NodeId> {
+        self.ids()
+            .into_iter()
+            .filter(|&v| v != candidate && self.up_to_date(candidate, v))
+            .collect()
+    }
+
+    /// Elects `candidate` with a random majority of the nodes that would vote for it;
+    /// false (and nothing happens) if too few would.
+    pub fn elect_with_majority(&mut self, rng: &mut SplitMix64, candidate: NodeId) -> bool {
+        let mut voters = self.possible_voters(candidate);
+        let needed = (self.size() / 2) as usize; // the candidate votes for itself
+        if voters.len() < needed {
+            return false;
+        }
+        shuffle(rng, &mut voters);
+        let extra = rng.range(0, (voters.len() - needed) as u64 + 1) as usize;
+        voters.truncate(needed + extra);
+        self.elect(candidate, &voters)
+    }
+
+    /// The leader proposes `count` commands, heard only by `reach`; they repair their logs
+    /// to the leader's, append, acknowledge, and learn the new commitIndex.
+    pub fn replicate(&mut self, leader: NodeId, count: u64, reach: &[NodeId]) {
+        self.within(leader, reach, |cluster| {
+            for _ in 0..count {
+                cluster.propose(Some(leader), "")?;
+            }
+            Ok(())
+        });
+    }
+
+    /// The leader's heartbeat, heard only by `reach` (it spreads commitIndex and repairs).
+    pub fn heartbeat(&mut self, leader: NodeId, reach: &[NodeId]) {
+        self.within(leader, reach, |cluster| cluster.time_out(leader));
+    }
+
+    /// Runs `step` with only `node` and `group` connected, delivers everything, heals.
+    fn within(
+        &mut self,
+        node: NodeId,
+        group: &[NodeId],
+        step: impl FnOnce(&mut Cluster) -> Result<(), SimError>,
+    ) {
+        let mut members = vec![node];
+        members.extend(group.iter().copied().filter(|&id| id != node));
+        self.cluster.partition(&[members]);
+        Self::check(step(&mut self.cluster));
+        Self::check(self.cluster.stabilize(SETTLE_LIMIT).map(|_| ()));
+        self.cluster.heal();
+    }
+
+    /// `candidate` times out and only `voter` hears its RequestVote; the answer is lost, so
+    /// the candidate stays candidate. The voter adopts the new term (a leader steps down)
+    /// and grants or refuses; its log is untouched.
+    pub fn heard_campaign(&mut self, candidate: NodeId, voter: NodeId) {
+        if self.role(candidate) == Role::Leader || candidate == voter {
+            return;
+        }
+        self.cluster.partition(&[vec![candidate, voter]]);
+        Self::check(self.cluster.time_out(candidate));
+        let request = Filter {
+            from: Some(candidate),
+            to: Some(voter),
+            kind: Some(MessageKind::RequestVote),
+        };
+        Self::check(self.cluster.deliver_pending(&request).map(|_| ()));
+        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
+        self.cluster.heal();
+    }
+
+    /// The leader's heartbeat reaches `follower` (and no one else); refusals go back so the
+    /// leader backs off and retries, until the follower accepts. Returns that acceptance,
+    /// which is left undelivered (in flight, as far as Raft can tell), or None if the leader
+    /// is not a leader or the follower never accepts.
+    pub fn held_acceptance(&mut self, leader: NodeId, follower: NodeId) -> Option<Envelope> {
+        if self.role(leader) != Role::Leader || leader == follower {
+            return None;
+        }
+        self.cluster.partition(&[vec![leader, follower]]);
+        Self::check(self.cluster.time_out(leader));
+        let request = Filter {
+            from: Some(leader),
+            to: Some(follower),
+            kind: Some(MessageKind::AppendEntries),
+        };
+        let response = Filter {
+            from: Some(follower),
+            to: Some(leader),
+            kind: Some(MessageKind::AppendEntriesResponse),
+        };
+        let mut accepted = None;
+        for _ in 0..=self.log(leader).last_index() + 1 {
+            Self::check(self.cluster.deliver_pending(&request).map(|_| ()));
+            let success = self
+                .cluster
+                .network()
+                .pending()
+                .into_iter()
+                .rev()
+                .find(|m| response.matches(&m.envelope))
+                .map(|m| m.envelope.clone())
+                .filter(|envelope| {
+                    matches!(&envelope.message, Message::AppendEntriesResponse(r) if r.success)
+                });
+            if success.is_some() {
+                accepted = success;
+                break;
+            }
+            Self::check(self.cluster.deliver_pending(&response).map(|_| ()));
+            if self.role(leader) != Role::Leader {
+                break;
+            }
+        }
+        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
+        self.cluster.heal();
+        accepted
+    }
+
+    /// A leader of an old term learns a newer one and becomes follower, its log untouched:
+    /// another node's election reaches it (and only it). Nothing happens to a non-leader.
+    pub fn step_down(&mut self, leader: NodeId) {
+        if self.role(leader) != Role::Leader {
+            return;
+        }
+        let other = self
+            .ids()
+            .into_iter()
+            .find(|&id| id != leader && self.role(id) != Role::Leader);
+        if let Some(other) = other {
+            self.raise_term(other, self.term(leader));
+            self.heard_campaign(other, leader);
+        }
+    }
+
+    /// `node` times out while isolated and returns the RequestVote it sent (lost on the way);
+    /// a leader cannot, so it must not be one.
+    pub fn campaign_alone(&mut self, node: NodeId) -> Message {
+        self.failed_election(node);
+        let log = self.log(node);
+        Message::RequestVote(RequestVote {
+            term: self.term(node),
+            candidate_id: node,
+            last_log_index: log.last_index(),
+            last_log_term: log.last_term(),
+        })
+    }
+
+    /// A leader that has been elected and, perhaps, replicated: the highest-term leader.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.cluster.leader()
+    }
+
+    /// How many commands have been proposed (a history's length, for variety checks).
+    pub fn proposals(&self) -> u64 {
+        self.proposals
+    }
+
+    /// A random history of `rounds` leaderships: each elects a node that can win (after,
+    /// perhaps, some failed elections elsewhere) and replicates a few entries to a random
+    /// subset, often a minority, so logs diverge as in Figure 7 of the paper.
+    pub fn random(rng: &mut SplitMix64, nodes: u32, rounds: u32) -> History {
+        let mut history = History::new(nodes);
+        for _ in 0..rounds {
+            history.random_round(rng);
+        }
+        history
+    }
+
+    pub fn random_round(&mut self, rng: &mut SplitMix64) {
+        let ids = self.ids();
+        if rng.chance(0.3) {
+            let node = ids[rng.range(0, ids.len() as u64) as usize];
+            self.failed_election(node);
+        }
+        let mut candidates: Vec<NodeId> = ids
+            .iter()
+            .copied()
+            .filter(|&c| {
+                self.role(c) != Role::Leader
+                    && self.possible_voters(c).len() >= (self.size() / 2) as usize
+            })
+            .collect();
+        shuffle(rng, &mut candidates);
+        let Some(&leader) = candidates.first() else {
+            return;
+        };
+        if !self.elect_with_majority(rng, leader) {
+            return;
+        }
+        let count = rng.range(0, 4);
+        let mut reach: Vec<NodeId> = ids.iter().copied().filter(|&id| id != leader).collect();
+        shuffle(rng, &mut reach);
+        let size = rng.range(0, reach.len() as u64 + 1) as usize;
+        reach.truncate(size);
+        self.replicate(leader, count, &reach);
+        self.proposals += count;
+    }
+}
+
+/// Fisher-Yates with our seeded generator.
+pub fn shuffle<T>(rng: &mut SplitMix64, items: &mut [T]) {
+    for i in (1..items.len()).rev() {
+        let j = rng.range(0, i as u64 + 1) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// One of `items`, uniformly.
+pub fn pick<T: Copy>(rng: &mut SplitMix64, items: &[T]) -> T {
+    items[rng.range(0, items.len() as u64) as usize]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn elections_and_replication_shape_logs() {
+        let mut history = History::new(5);
+        assert!(history.elect(1, &[2, 3]));
+        history.replicate(1, 2, &[2]);
+        assert_eq!(history.log(2).terms(), vec![1, 1]);
+        assert!(history.log(3).is_empty());
+        // Node 3's vote goes to whoever is at least as up to date; 2 wins with 3 and 4.
+        assert!(history.elect(2, &[3, 4]));
+        assert_eq!(history.term(2), 2);
+        // Its first AppendEntries repaired 3 and 4 to its log.
+        assert_eq!(history.log(4).terms(), vec![1, 1]);
+        // A node whose log is behind cannot win.
+        assert!(!history.elect(5, &[3, 4]));
+    }
+
+    #[test]
+    fn failed_elections_raise_terms_without_leaders() {
+        let mut history = History::new(3);
+        history.raise_term(2, 4);
+        assert_eq!(history.term(2), 4);
+        assert_eq!(history.role(2), Role::Candidate);
+        assert_eq!(history.leader(), None);
+    }
+
+    #[test]
+    fn random_histories_are_deterministic() {
+        let a = History::random(&mut SplitMix64::new(5), 5, 4);
+        let b = History::random(&mut SplitMix64::new(5), 5, 4);
+        for id in 1..=5 {
+            assert_eq!(a.log(id).terms(), b.log(id).terms());
+            assert_eq!(a.term(id), b.term(id));
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! A scenario question: the state shown, the question, the answer the simulator computed,
+//! the explanation and the timeline of the run that decided it. Generators and `ask` lines
+//! both produce [`Question`]s; the quiz grades typed answers with [`grade`] and the export
+//! renders them.
+
+use serde::Serialize;
+
+use super::answer::{Answer, AnswerParseError};
+use super::generate::GeneratorKind;
+use super::script::{CommandKind, Script};
+use crate::raft::{Cluster, Index, Message, NodeId, Role, Term};
+use crate::rng::SplitMix64;
+
+/// Where a question came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "from", rename_all = "camelCase")]
+pub enum Origin {
+    /// A generator's instance for this seed (the same seed gives the same question).
+    Generator { kind: GeneratorKind, seed: u64 },
+    /// An `ask` line of a hand-written script, by its line in the notes file.
+    Script { line: u32 },
+}
+
+/// One node as a question shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeView {
+    pub id: NodeId,
+    pub role: Role,
+    pub term: Term,
+    pub voted_for: Option<NodeId>,
+    /// The terms of its log entries, entry 1 first.
+    pub log: Vec<Term>,
+    pub commit_index: Index,
+    pub crashed: bool,
+    /// A leader's nextIndex per follower (None for other roles).
+    pub next_index: Option<Vec<(NodeId, Index)>>,
+    /// A leader's matchIndex per follower (None for other roles).
+    pub match_index: Option<Vec<(NodeId, Index)>>,
+    /// When the scenario fixes the node's election timer: its timeout and the ticks
+    /// already elapsed (it fires after `timeout - elapsed` more ticks without hearing from
+    /// a leader or granting a vote).
+    pub timer: Option<Timer>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Timer {
+    pub timeout: u64,
+    pub elapsed: u64,
+}
+
+/// The state shown with a question: every node, the message about to arrive (if the
+/// question is about one), and the partition in force (if any).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Situation {
+    pub nodes: Vec<NodeView>,
+    /// (from, to, message): the message the question is about, about to be delivered.
+    pub message: Option<(NodeId, NodeId, Message)>,
+    /// Groups of nodes that can talk only among themselves; empty when the network is whole.
+    pub partition: Vec<Vec<NodeId>>,
+}
+
+impl Situation {
+    /// The state a script starts from: its declared nodes (crashed ones marked), the
+    /// partition its leading `partition`/`isolate` lines set up, and the message of the
+    /// first `send` if the script's first event is one.
+    pub fn of_script(script: &Script, start: &Cluster) -> Situation {
+        let mut partition = Vec::new();
+        let mut message = None;
+        for command in &script.commands {
+            match &command.kind {
+                CommandKind::Partition(groups) => {
+                    partition = groups.clone();
+                    let rest: Vec<NodeId> = (1..=script.size)
+                        .filter(|id| !groups.iter().any(|g| g.contains(id)))
+                        .collect();
+                    if !rest.is_empty() {
+                        partition.push(rest);
+                    }
+                }
+                CommandKind::Isolate(node) => {
+                    partition = vec![
+                        vec![*node],
+                        (1..=script.size).filter(|id| id != node).collect(),
+                    ];
+                }
+                CommandKind::Send(envelope) => {
+                    message = Some((envelope.from, envelope.to, envelope.message.clone()));
+                    break;
+                }
+                _ => break,
+            }
+        }
+        let nodes = start
+            .nodes()
+            .iter()
+            .map(|node| {
+                let id = node.id();
+                let declared = script.nodes.iter().find(|decl| decl.id == id);
+                let leader = node.role() == Role::Leader;
+                let peers = || node.peers();
+                NodeView {
+                    id,
+                    role: node.role(),
+                    term: node.term(),
+                    voted_for: node.voted_for(),
+                    log: node.log().terms(),
+                    commit_index: node.commit_index(),
+                    crashed: start.is_crashed(id),
+                    next_index: leader.then(|| {
+                        peers()
+                            .filter_map(|p| node.next_index(p).map(|i| (p, i)))
+                            .collect()
+                    }),
+                    match_index: leader.then(|| {
+                        peers()
+                            .filter_map(|p| node.match_index(p).map(|i| (p, i)))
+                            .collect()
+                    }),
+                    timer: declared
+                        .and_then(|decl| decl.state.election_timeout)
+                        .map(|timeout| Timer {
+                            timeout,
+                            elapsed: node.election_elapsed(),
+                        }),
+                }
+            })
+            .collect();
+        Situation {
+            nodes,
+            message,
+            partition,
+        }
+    }
+
+    pub fn node(&self, id: NodeId) -> Option<&NodeView> {
+        self.nodes.iter().find(|node| node.id == id)
+    }
+}
+
+/// A question with its computed answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Question {
+    pub origin: Origin,
+    /// The question, in markdown; a generator's prompt is self-contained (it states what
+    /// the diagram shows), an `ask`'s completes the card's front.
+    pub prompt: String,
+    /// The state shown with the question.
+    pub situation: Situation,
+    /// Computed by the simulator, never written by hand.
+    pub answer: Answer,
+    /// Why: the rules that decided it, each citing the paper's section.
+    pub explanation: String,
+    /// The plain-text timeline (no colour codes) of the run that decided it.
+    pub timeline: String,
+    /// A script that reproduces the question (`mdcards sim` runs it).
+    pub script: String,
+}
+
+/// The result of grading one typed answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub correct: bool,
+    pub given: Answer,
+}
+
+/// Grades typed input against the question's answer: exact, after reading the input in the
+/// answer's form. Input that is not of that form (a word for a number) is an error saying
+/// what is expected, not a wrong answer.
+pub fn grade(question: &Question, input: &str) -> Result<Verdict, AnswerParseError> {
+    let given = Answer::parse(question.answer.kind(), input)?;
+    Ok(Verdict {
+        correct: given == question.answer,
+        given,
+    })
+}
+
+/// The seed of a generator card's `n`-th instance: per review (n = the review count) in
+/// the quiz, per instance number in the export.
+///
+/// FROZEN: stored review histories and exported notes name instances by these seeds;
+/// changing this function would change every question a user has seen. Tests pin values.
+pub fn instance_seed(card_id: &str, n: u32) -> u64 {
+    SplitMix64::derive(0x6d64_6361_7264_7321, &format!("instance/{card_id}/{n}")).next_u64()
+}
