@@ -103,15 +103,23 @@ pub fn quiz(args: &QuizArgs, global: &GlobalArgs) -> Result<Outcome> {
     };
 
     let ended = clock::now()?;
+    let scenarios = driver.scenario_tally();
     let session = &driver.session;
     let mut summary = Summary::new(session.tally(), ended.0 - started.0, args.cram);
     summary.leeches = driver.leeches.clone();
     summary.quit_early = ending == Ending::Quit;
     summary.learning_later = session.waiting();
     summary.next_due = store.next_due(&sources).map_err(store_error)?;
+    summary.scenario_answered = scenarios.answered;
+    summary.scenario_wrong = scenarios.wrong;
     let mut out = anstream::stdout();
     write_lines(&mut out, &summary.lines(ended), "\n").into_diagnostic()?;
-    Ok(Outcome::Success)
+    // Like `check`, exit 1 when answers were wrong, so a script can tell.
+    Ok(if scenarios.wrong > 0 {
+        Outcome::Problems
+    } else {
+        Outcome::Success
+    })
 }
 
 /// Read the notes and bring the store up to date; a short report on stderr when anything

@@ -9,6 +9,7 @@ use crate::deck::CardId;
 use crate::srs::{Rating, Timestamp};
 use crate::store::{self, AnswerRecord, Store, StoredCard};
 
+use super::scenario::Attempt;
 use super::session::{Counts, Mode, Session, SessionError, Side, Undone};
 
 /// A command from the user.
@@ -21,6 +22,8 @@ pub enum Input {
     Bury,
     Edit,
     Help,
+    /// Show or hide the timeline of a scenario card's run (answer side).
+    Timeline,
     Quit,
     /// The screen needs drawing again (terminal resized).
     Redraw,
@@ -39,6 +42,19 @@ pub struct View<'a> {
     pub mode: Mode,
     /// How many cards have been answered so far.
     pub answered: u32,
+    /// A scenario card's questions and the answers typed so far.
+    pub scenario: Option<&'a Attempt>,
+}
+
+/// What the answer prompt of a scenario question read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Typed {
+    /// Text submitted as the answer (or, if it is not an answer, perhaps a command).
+    Answer(String),
+    /// Back to the question, with the prompt closed (Esc; an empty line in plain mode).
+    Cancel,
+    /// Quit the session (Ctrl-C).
+    Quit,
 }
 
 /// A terminal or line-based user interface.
@@ -48,6 +64,8 @@ pub trait Frontend {
     fn show_done(&mut self, can_undo: bool) -> io::Result<()>;
     /// The next command; `None` when input has ended (EOF).
     fn input(&mut self) -> io::Result<Option<Input>>;
+    /// Read a typed answer at the prompt the last `show` displayed; `None` at EOF.
+    fn read_answer(&mut self) -> io::Result<Option<Typed>>;
     /// A message for the user (leech, undo, problems).
     fn notice(&mut self, text: &str) -> io::Result<()>;
     /// An answer was recorded; `due_in` is when the card comes back (`None` when cramming).
@@ -81,8 +99,14 @@ pub enum Ending {
     Quit,
 }
 
-/// What happened in one answer, kept so undo can take it back in the store too.
-enum Receipt {
+/// What happened in one answer, kept so undo can take it back in the store too, and show
+/// a scenario card as it was (its typed answers graded).
+struct Receipt {
+    action: Action,
+    attempt: Option<Attempt>,
+}
+
+enum Action {
     Answer { review_id: Option<i64> },
     Bury { persisted: bool },
 }
@@ -96,6 +120,16 @@ pub struct Driver<'a> {
     receipts: Vec<Receipt>,
     /// Leech messages, repeated in the summary.
     pub leeches: Vec<String>,
+    /// The scenario questions of the card showing, and which session card they are for.
+    attempt: Option<Attempt>,
+    attempt_for: Option<usize>,
+}
+
+/// Scenario questions answered in a session (undone answers not counted).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ScenarioTally {
+    pub answered: usize,
+    pub wrong: usize,
 }
 
 impl<'a> Driver<'a> {
@@ -112,7 +146,19 @@ impl<'a> Driver<'a> {
             refresh,
             receipts: Vec::new(),
             leeches: Vec::new(),
+            attempt: None,
+            attempt_for: None,
         }
+    }
+
+    /// Scenario questions answered so far, and how many wrongly.
+    pub fn scenario_tally(&self) -> ScenarioTally {
+        let mut tally = ScenarioTally::default();
+        for attempt in self.receipts.iter().filter_map(|r| r.attempt.as_ref()) {
+            tally.answered += attempt.verdicts.len();
+            tally.wrong += attempt.wrong();
+        }
+        tally
     }
 
     /// Run until the cards run out and the user leaves, or the user quits.
@@ -129,10 +175,21 @@ impl<'a> Driver<'a> {
                         self.undo(ui)?;
                         continue;
                     }
-                    Some(Input::Redraw) | Some(Input::Help) | Some(Input::Unknown(_)) => continue,
+                    Some(Input::Redraw)
+                    | Some(Input::Help)
+                    | Some(Input::Timeline)
+                    | Some(Input::Unknown(_)) => continue,
                     _ => return Ok(Ending::Finished),
                 }
             };
+            if self.attempt_for != Some(current.card) {
+                // A card coming up (not one brought back by undo): a new attempt, and for
+                // a generator card a new instance.
+                self.attempt = Attempt::for_card(self.session.card(&current));
+                self.attempt_for = Some(current.card);
+            }
+            let answering =
+                current.side == Side::Front && self.attempt.as_ref().is_some_and(|a| a.answering);
             let view = View {
                 card: self.session.card(&current),
                 side: current.side,
@@ -143,17 +200,43 @@ impl<'a> Driver<'a> {
                 },
                 mode: self.session.mode(),
                 answered: self.session.tally().answered,
+                scenario: self.attempt.as_ref(),
             };
             ui.show(&view)?;
-            let Some(input) = ui.input()? else {
-                return Ok(Ending::Quit);
+            let input = if answering {
+                match ui.read_answer()? {
+                    None | Some(Typed::Quit) => return Ok(Ending::Quit),
+                    Some(Typed::Cancel) => {
+                        if let Some(attempt) = &mut self.attempt {
+                            attempt.answering = false;
+                        }
+                        continue;
+                    }
+                    Some(Typed::Answer(text)) => match self.answer(&text, ui)? {
+                        Some(command) => command,
+                        None => continue,
+                    },
+                }
+            } else {
+                match ui.input()? {
+                    Some(input) => input,
+                    None => return Ok(Ending::Quit),
+                }
             };
             match input {
                 Input::Quit => return Ok(Ending::Quit),
-                Input::Reveal if current.side == Side::Front => {
-                    self.session.reveal().expect("a card is showing");
+                Input::Reveal if current.side == Side::Front => match &mut self.attempt {
+                    Some(attempt) if !attempt.finished() => attempt.answering = true,
+                    _ => self.session.reveal().expect("a card is showing"),
+                },
+                Input::Reveal => {
+                    let rating = self
+                        .attempt
+                        .as_ref()
+                        .map_or(Rating::Good, Attempt::preselected);
+                    self.rate(rating, ui)?
                 }
-                Input::Reveal => self.rate(Rating::Good, ui)?,
+                Input::Timeline => self.toggle_timeline(current.side, ui)?,
                 Input::Rate(rating) => self.rate(rating, ui)?,
                 Input::Undo => self.undo(ui)?,
                 Input::Bury => self.bury(ui)?,
@@ -167,17 +250,71 @@ impl<'a> Driver<'a> {
         }
     }
 
+    /// Grade a typed answer. Text that is not an answer but a command word (q, u, s, e, ?)
+    /// closes the prompt and is returned as that command; other malformed text re-prompts
+    /// with the expected form, at no cost.
+    fn answer(&mut self, text: &str, ui: &mut dyn Frontend) -> Result<Option<Input>, Error> {
+        let Some(attempt) = &mut self.attempt else {
+            return Ok(None);
+        };
+        match attempt.submit(text) {
+            Ok(_) => {
+                if attempt.finished() {
+                    self.session.reveal().expect("a card is showing");
+                }
+                Ok(None)
+            }
+            Err(error) => {
+                let command = super::plain::parse(text);
+                if matches!(
+                    command,
+                    Input::Quit | Input::Undo | Input::Bury | Input::Edit | Input::Help
+                ) {
+                    attempt.answering = false;
+                    return Ok(Some(command));
+                }
+                ui.notice(&format!("{error}; try again (no penalty)"))?;
+                Ok(None)
+            }
+        }
+    }
+
+    fn toggle_timeline(&mut self, side: Side, ui: &mut dyn Frontend) -> Result<(), Error> {
+        match &mut self.attempt {
+            Some(attempt) if side == Side::Back && attempt.timeline_text().is_some() => {
+                attempt.timeline = !attempt.timeline;
+                Ok(())
+            }
+            Some(attempt) if attempt.timeline_text().is_some() => {
+                Ok(ui.notice("answer first; the timeline shows with the answer")?)
+            }
+            _ => Ok(ui.notice("this card has no timeline to show")?),
+        }
+    }
+
     fn rate(&mut self, rating: Rating, ui: &mut dyn Frontend) -> Result<(), Error> {
         let now = (self.clock)();
         let answered = match self.session.rate(rating, now) {
             Ok(answered) => answered,
+            Err(SessionError::NotRevealed)
+                if self.attempt.as_ref().is_some_and(|a| !a.finished()) =>
+            {
+                return Ok(ui.notice(
+                    "answer the question first (enter opens the prompt), then rate 1-4",
+                )?);
+            }
             Err(SessionError::NotRevealed) => {
                 return Ok(ui.notice("show the answer first (space or enter), then rate 1-4")?);
             }
             Err(other) => return Ok(ui.notice(&other.to_string())?),
         };
+        let attempt = self.attempt.take();
+        self.attempt_for = None;
         if answered.cram {
-            self.receipts.push(Receipt::Answer { review_id: None });
+            self.receipts.push(Receipt {
+                action: Action::Answer { review_id: None },
+                attempt,
+            });
             return Ok(ui.answered(rating, None)?);
         }
         let record = AnswerRecord {
@@ -189,15 +326,24 @@ impl<'a> Driver<'a> {
             duration_ms: answered.duration_ms,
         };
         let session = &self.session;
-        let recorded = self.store.record_answer(&record, |fresh| {
-            session.reschedule(&answered.card_id, fresh, rating, now)
-        });
+        let reschedule =
+            |fresh: &crate::store::Sched| session.reschedule(&answered.card_id, fresh, rating, now);
+        let typed = attempt.as_ref().map(Attempt::logged).unwrap_or_default();
+        let recorded = if typed.is_empty() {
+            self.store.record_answer(&record, reschedule)
+        } else {
+            self.store
+                .record_scenario_answer(&record, &typed, reschedule)
+        };
         let recorded = match recorded {
             Ok(recorded) => recorded,
             Err(error) => {
                 // Not written: take the answer back in the session too, so what the user
                 // sees matches the store.
-                let _ = self.session.undo();
+                if self.session.undo().is_ok() {
+                    self.attempt_for = self.session.current().map(|c| c.card);
+                    self.attempt = attempt;
+                }
                 return Err(error.into());
             }
         };
@@ -206,8 +352,11 @@ impl<'a> Driver<'a> {
                 .correct_last_answer(recorded.before, recorded.after);
             ui.notice("another session answered this card meanwhile; rescheduled from its answer")?;
         }
-        self.receipts.push(Receipt::Answer {
-            review_id: Some(recorded.review_id),
+        self.receipts.push(Receipt {
+            action: Action::Answer {
+                review_id: Some(recorded.review_id),
+            },
+            attempt,
         });
         ui.answered(rating, Some(recorded.after.state.due.0 - now.0))?;
         if answered.became_leech {
@@ -233,21 +382,27 @@ impl<'a> Driver<'a> {
             Ok(undone) => undone,
             Err(error) => return Ok(ui.notice(&error.to_string())?),
         };
-        let receipt = self.receipts.pop();
+        let (action, attempt) = match self.receipts.pop() {
+            Some(receipt) => (Some(receipt.action), receipt.attempt),
+            None => (None, None),
+        };
+        // The card shows again as it was: a scenario card with its answers graded.
+        self.attempt = attempt;
+        self.attempt_for = self.session.current().map(|c| c.card);
         let now = (self.clock)();
-        match (undone, receipt) {
+        match (undone, action) {
             (
                 Undone::Answer {
                     card_id, restore, ..
                 },
-                Some(Receipt::Answer {
+                Some(Action::Answer {
                     review_id: Some(review_id),
                 }),
             ) => {
                 self.store.undo_answer(review_id, &card_id, &restore, now)?;
                 ui.notice("undone: the answer is taken back")?;
             }
-            (Undone::Bury { card_id, .. }, Some(Receipt::Bury { persisted: true })) => {
+            (Undone::Bury { card_id, .. }, Some(Action::Bury { persisted: true })) => {
                 self.store.bury(&card_id, None)?;
                 ui.notice("undone: the card is no longer buried")?;
             }
@@ -264,8 +419,13 @@ impl<'a> Driver<'a> {
         if !buried.cram {
             self.store.bury(&buried.card_id, Some(buried.until))?;
         }
-        self.receipts.push(Receipt::Bury {
-            persisted: !buried.cram,
+        let attempt = self.attempt.take();
+        self.attempt_for = None;
+        self.receipts.push(Receipt {
+            action: Action::Bury {
+                persisted: !buried.cram,
+            },
+            attempt,
         });
         ui.notice("buried until tomorrow")?;
         Ok(())
@@ -301,6 +461,13 @@ impl<'a> Driver<'a> {
                 self.session.replace_card(&id, card);
             }
         }
+        if let Some(current) = self.session.current()
+            && current.side == Side::Front
+        {
+            // Ask the questions as the edited note now has them.
+            self.attempt = Attempt::for_card(self.session.card(&current));
+            self.attempt_for = Some(current.card);
+        }
         ui.notice(&format!("notes synced: {}", refreshed.summary))?;
         Ok(())
     }
@@ -329,5 +496,6 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
-pub const HELP: &str = "keys: space/enter show answer (then: Good), 1 again, 2 hard, 3 good, 4 easy, \
-     u undo, s bury until tomorrow, e edit the note, q quit";
+pub const HELP: &str = "keys: space/enter show answer (then: Good, or Again after a wrong scenario answer), \
+     1 again, 2 hard, 3 good, 4 easy, t timeline (scenario cards), u undo, s bury until tomorrow, \
+     e edit the note, q quit";

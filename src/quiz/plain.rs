@@ -2,14 +2,21 @@
 //! line, the card on stdout, messages on stderr. Same behaviour as the terminal.
 //!
 //! Input lines: empty, `space` or `show` reveals (on the answer: Good); `1`-`4` (or
-//! `again`, `hard`, `good`, `easy`) rate; `u` undo; `s` bury; `e` edit; `q` quit; `?` help.
-//! End of input ends the session like `q`.
+//! `again`, `hard`, `good`, `easy`) rate; `u` undo; `s` bury; `e` edit; `q` quit; `?` help;
+//! `t` shows a scenario card's timeline. End of input ends the session like `q`.
+//!
+//! A scenario question prints `answer (FORM):` and reads the next line as the answer: an
+//! empty line goes back to the question, and `q`, `u`, `s`, `e` or `?` (never answers) run
+//! their command. On the answer side an empty line takes the preselected rating (Again
+//! after a wrong answer, else Good).
 
 use std::io::{self, BufRead, Write};
 use std::path::Path;
 
 use super::cardview;
-use super::driver::{Frontend, Input, View, rating_name};
+use super::driver::{Frontend, Input, Typed, View, rating_name};
+use super::scenario::Attempt;
+use super::scenario_view;
 use super::session::Side;
 use super::styled::write_lines;
 use crate::deck::CardId;
@@ -24,6 +31,8 @@ pub struct Plain<'a> {
     can_edit: bool,
     /// What was printed last, so revealing prints only the answer.
     last: Option<(CardId, Side)>,
+    /// The timeline of the scenario card on its answer side has been printed.
+    timeline_printed: bool,
 }
 
 impl<'a> Plain<'a> {
@@ -41,6 +50,7 @@ impl<'a> Plain<'a> {
             width,
             can_edit,
             last: None,
+            timeline_printed: false,
         }
     }
 }
@@ -59,12 +69,73 @@ pub fn parse(line: &str) -> Input {
         "e" | "edit" => Input::Edit,
         "q" | "quit" | "exit" => Input::Quit,
         "?" | "h" | "help" => Input::Help,
+        "t" | "timeline" => Input::Timeline,
         _ => Input::Unknown(line.trim().to_owned()),
     }
 }
 
+impl Plain<'_> {
+    /// A scenario card: the front once (questions and cluster), then only what changes: the
+    /// prompt again after a malformed answer, the graded answers, the timeline on request.
+    fn show_scenario(&mut self, view: &View<'_>, attempt: &Attempt) -> io::Result<()> {
+        let id = &view.card.id;
+        let printed = |side: Side| self.last.as_ref() == Some(&(id.clone(), side));
+        let mut lines = Vec::new();
+        let front_printed = printed(Side::Front);
+        let back_printed = printed(Side::Back);
+        if !front_printed && !back_printed {
+            if view.answered > 0 || self.last.is_some() {
+                lines.push(Vec::new());
+            }
+            lines.extend(cardview::header(view, self.width));
+            lines.extend(cardview::front(view.card, self.width));
+            lines.extend(with_gap(scenario_view::front(attempt, self.width)));
+            lines.push(Vec::new());
+        }
+        match view.side {
+            Side::Front => match scenario_view::prompt(attempt).filter(|_| attempt.answering) {
+                Some(prompt) => lines.push(vec![super::styled::Span::new(
+                    prompt.trim_end().to_owned(),
+                    super::styled::palette::BOLD,
+                )]),
+                None if attempt.asks_questions() => lines.push(scenario_view::front_keys()),
+                None => lines.push(cardview::front_keys()),
+            },
+            Side::Back if back_printed => {
+                if attempt.timeline && !self.timeline_printed {
+                    lines.extend(scenario_view::timeline(attempt, self.width));
+                    lines.push(Vec::new());
+                    self.timeline_printed = true;
+                }
+                lines.push(scenario_view::rating_keys(view.intervals, attempt));
+            }
+            Side::Back => {
+                lines.extend(scenario_view::answer_side(view.card, attempt, self.width));
+                lines.push(Vec::new());
+                lines.push(scenario_view::rating_keys(view.intervals, attempt));
+                self.timeline_printed = attempt.timeline;
+            }
+        }
+        write_lines(self.out, &lines, "\n")?;
+        self.out.flush()?;
+        self.last = Some((id.clone(), view.side));
+        Ok(())
+    }
+}
+
+/// A blank line before `lines`, unless there are none.
+fn with_gap(lines: Vec<super::styled::Line>) -> Vec<super::styled::Line> {
+    if lines.is_empty() {
+        return lines;
+    }
+    std::iter::once(Vec::new()).chain(lines).collect()
+}
+
 impl Frontend for Plain<'_> {
     fn show(&mut self, view: &View<'_>) -> io::Result<()> {
+        if let Some(attempt) = view.scenario {
+            return self.show_scenario(view, attempt);
+        }
         let same_card = self
             .last
             .as_ref()
@@ -112,6 +183,22 @@ impl Frontend for Plain<'_> {
         Ok(Some(input))
     }
 
+    fn read_answer(&mut self) -> io::Result<Option<Typed>> {
+        let mut line = String::new();
+        if self.input.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        let text = line.trim();
+        if text.is_empty() {
+            return Ok(Some(Typed::Cancel));
+        }
+        if matches!(parse(text), Input::Undo | Input::Edit) {
+            // If it turns out to be the command, the card shows again in full afterwards.
+            self.last = None;
+        }
+        Ok(Some(Typed::Answer(text.to_owned())))
+    }
+
     fn notice(&mut self, text: &str) -> io::Result<()> {
         writeln!(self.messages, "{text}")?;
         self.messages.flush()
@@ -148,6 +235,7 @@ mod tests {
         assert_eq!(parse("u"), Input::Undo);
         assert_eq!(parse("s"), Input::Bury);
         assert_eq!(parse("q"), Input::Quit);
+        assert_eq!(parse("t"), Input::Timeline);
         assert_eq!(parse("5"), Input::Unknown("5".into()));
     }
 }

@@ -23,6 +23,9 @@ pub struct Summary {
     /// The user quit before the cards ran out.
     pub quit_early: bool,
     pub leeches: Vec<String>,
+    /// Raft scenario questions answered, and how many of them wrongly.
+    pub scenario_answered: usize,
+    pub scenario_wrong: usize,
 }
 
 impl Summary {
@@ -38,6 +41,8 @@ impl Summary {
             cram,
             quit_early: false,
             leeches: Vec::new(),
+            scenario_answered: 0,
+            scenario_wrong: 0,
         }
     }
 
@@ -59,6 +64,30 @@ impl Summary {
             first.push(Span::new(" Cram: nothing was rescheduled.", palette::DIM));
         }
         lines.push(first);
+        if self.scenario_answered > 0 {
+            let questions = if self.scenario_answered == 1 {
+                "question"
+            } else {
+                "questions"
+            };
+            let right = self.scenario_answered - self.scenario_wrong;
+            let style = if self.scenario_wrong > 0 {
+                palette::AGAIN
+            } else {
+                palette::GOOD
+            };
+            lines.push(vec![
+                Span::plain(format!(
+                    "Raft scenarios: {} {questions}, ",
+                    self.scenario_answered
+                )),
+                Span::new(
+                    format!("{right} right, {} wrong", self.scenario_wrong),
+                    style,
+                ),
+                Span::plain("."),
+            ]);
+        }
         if self.buried > 0 {
             lines.push(vec![Span::plain(format!(
                 "{} buried until tomorrow.",

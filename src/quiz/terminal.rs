@@ -18,7 +18,9 @@ use crossterm::terminal::{
 use crossterm::{execute, queue};
 
 use super::cardview;
-use super::driver::{Frontend, HELP, Input, View, rating_name};
+use super::driver::{Frontend, HELP, Input, Typed, View, rating_name};
+use super::line_editor::LineEditor;
+use super::scenario_view;
 use super::session::Side;
 use super::styled::{Line, Span, palette, write_lines_coloured};
 use crate::srs::{Rating, format_interval};
@@ -45,6 +47,8 @@ pub struct Terminal {
     notice: Option<String>,
     /// The "no more cards" screen is showing: any key but `u` finishes.
     done: bool,
+    /// A scenario question's prompt: the screen above it, and its label.
+    prompt: Option<(Vec<Line>, String)>,
 }
 
 impl Terminal {
@@ -62,6 +66,7 @@ impl Terminal {
             colour,
             notice: None,
             done: false,
+            prompt: None,
         })
     }
 
@@ -114,6 +119,7 @@ pub fn key_input(key: KeyEvent) -> Option<Input> {
         KeyCode::Char('e') => Some(Input::Edit),
         KeyCode::Char('q') | KeyCode::Esc => Some(Input::Quit),
         KeyCode::Char('?') | KeyCode::Char('h') => Some(Input::Help),
+        KeyCode::Char('t') => Some(Input::Timeline),
         _ => None,
     }
 }
@@ -121,11 +127,39 @@ pub fn key_input(key: KeyEvent) -> Option<Input> {
 impl Frontend for Terminal {
     fn show(&mut self, view: &View<'_>) -> io::Result<()> {
         self.done = false;
+        self.prompt = None;
         let width = Terminal::width();
         let mut lines = cardview::header(view, width);
         lines.push(Vec::new());
         lines.extend(cardview::front(view.card, width));
         lines.push(Vec::new());
+        if let Some(attempt) = view.scenario {
+            let front = scenario_view::front(attempt, width);
+            if !front.is_empty() {
+                lines.extend(front);
+                lines.push(Vec::new());
+            }
+            match view.side {
+                Side::Front => match scenario_view::prompt(attempt).filter(|_| attempt.answering) {
+                    Some(prompt) => {
+                        self.prompt = Some((lines, prompt));
+                        return self.draw_prompt("");
+                    }
+                    None if attempt.asks_questions() => lines.push(scenario_view::front_keys()),
+                    None => lines.push(cardview::front_keys()),
+                },
+                Side::Back => {
+                    lines.extend(scenario_view::answer_side(view.card, attempt, width));
+                    lines.push(Vec::new());
+                    lines.push(scenario_view::rating_keys(view.intervals, attempt));
+                    lines.push(vec![Span::new(
+                        "u undo   s bury   e edit   q quit",
+                        palette::DIM,
+                    )]);
+                }
+            }
+            return self.draw(&lines);
+        }
         match view.side {
             Side::Front => lines.push(cardview::front_keys()),
             Side::Back => {
@@ -179,6 +213,26 @@ impl Frontend for Terminal {
         }
     }
 
+    fn read_answer(&mut self) -> io::Result<Option<Typed>> {
+        let mut editor = LineEditor::default();
+        loop {
+            match event::read()? {
+                Event::Key(key) => {
+                    if key.kind == KeyEventKind::Release {
+                        continue;
+                    }
+                    if let Some(typed) = editor.key(key) {
+                        self.notice = None;
+                        return Ok(Some(typed));
+                    }
+                    self.draw_prompt(editor.text())?;
+                }
+                Event::Resize(_, _) => self.draw_prompt(editor.text())?,
+                _ => {}
+            }
+        }
+    }
+
     fn notice(&mut self, text: &str) -> io::Result<()> {
         self.notice = Some(text.to_owned());
         Ok(())
@@ -197,6 +251,26 @@ impl Frontend for Terminal {
         let outcome = super::editor::open(file, line);
         enter()?;
         outcome.map(|()| true)
+    }
+}
+
+impl Terminal {
+    /// The screen of the last `show` with the answer prompt and the text typed so far.
+    fn draw_prompt(&mut self, typed: &str) -> io::Result<()> {
+        let Some((screen, label)) = &self.prompt else {
+            return Ok(());
+        };
+        let mut lines = screen.clone();
+        lines.push(vec![
+            Span::new(label.clone(), palette::BOLD),
+            Span::plain(typed.to_owned()),
+            Span::new("█", palette::DIM),
+        ]);
+        lines.push(vec![Span::new(
+            "enter submit   esc back to the question   ctrl-c quit",
+            palette::DIM,
+        )]);
+        self.draw(&lines)
     }
 }
 

@@ -3,9 +3,9 @@
 //! typed, what the simulator says, and whether they agree.
 
 use super::Store;
+use super::cards::Sched;
 use super::error::Error;
 use super::reviews::{AnswerRecord, RecordedAnswer};
-use super::cards::Sched;
 use crate::deck::CardId;
 use crate::srs::Timestamp;
 
@@ -169,7 +169,10 @@ mod tests {
             after,
             duration_ms: 5,
         };
-        let answers = [typed("no", "yes", Some(u64::MAX - 3)), typed("3", "3", None)];
+        let answers = [
+            typed("no", "yes", Some(u64::MAX - 3)),
+            typed("3", "3", None),
+        ];
         let recorded = store
             .record_scenario_answer(&record, &answers, |_| after)
             .unwrap();
@@ -177,7 +180,10 @@ mod tests {
         assert_eq!(logged.len(), 2);
         assert_eq!(logged[0].review_id, recorded.review_id);
         assert_eq!(logged[0].reviewed_at, Timestamp(2_000));
-        assert_eq!(logged[0].answer, answers[0], "a seed above i64::MAX survives");
+        assert_eq!(
+            logged[0].answer, answers[0],
+            "a seed above i64::MAX survives"
+        );
         assert_eq!((logged[1].position, logged[1].answer.correct), (1, true));
 
         store
