@@ -123,11 +123,7 @@ fn setup(dir: &Path) -> Answer {
     )
     .unwrap();
     let id = CardId::from_front("Raft", "Vote decisions, generated");
-    generate(
-        GeneratorKind::VoteDecision,
-        instance_seed(id.as_str(), 0),
-    )
-    .answer
+    generate(GeneratorKind::VoteDecision, instance_seed(id.as_str(), 0)).answer
 }
 
 fn sql(dir: &Path, query: &str) -> i64 {
@@ -174,7 +170,10 @@ fn esc_goes_back_to_the_question_where_keys_are_commands() {
     let out = run_in_pty(
         dir.path(),
         &[
-            ("answer (yes or no):", vec!["y".to_owned(), "\u{1b}".to_owned()]),
+            (
+                "answer (yes or no):",
+                vec!["y".to_owned(), "\u{1b}".to_owned()],
+            ),
             // Back at the question: `s` buries (in the editor it would be typed).
             ("[enter] answer", vec!["s".to_owned()]),
             ("No more cards", vec!["q".to_owned()]),

@@ -23,7 +23,16 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
     let started = Instant::now();
     // A wrong OUT is found before any notes are read.
     export::check_out_path(&args.out)?;
-    let notes = input::load(&args.notes, args.deck.as_deref())?;
+    let mut notes = input::load(&args.notes, args.deck.as_deref())?;
+    // Scenario cards are exported as the simulator answers them: a script `check` would
+    // reject (a contradicted `expect`, a run that stops) is not exported either.
+    let scenario_problems: Vec<_> = notes
+        .cards
+        .iter()
+        .filter(|card| card.scenario.is_some())
+        .flat_map(crate::scenario::validate)
+        .collect();
+    notes.diagnostics.extend(scenario_problems);
     if input::report_to_stderr(&notes)? {
         return Ok(Outcome::Problems);
     }
@@ -31,7 +40,7 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
     let input::LoadedNotes { cards, .. } = notes;
     let now = super::now()?;
     let bar = progress_bar(cards.len());
-    let result = export::export_cards(&cards, &args.out, now.0, &|stored| {
+    let result = export::export_notes(&cards, &args.out, now.0, args.instances, &|stored| {
         bar.set_position(stored as u64)
     });
     bar.finish_and_clear();
@@ -39,7 +48,11 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
         Ok(summary) => summary,
         // Problems in the notes themselves (found again here, e.g. an image deleted since
         // it was checked): report like `check` does, exit 1.
-        Err(error @ (ExportError::MissingMedia { .. } | ExportError::DuplicateId { .. })) => {
+        Err(
+            error @ (ExportError::MissingMedia { .. }
+            | ExportError::DuplicateId { .. }
+            | ExportError::Scenario { .. }),
+        ) => {
             let report = miette::Report::new(error);
             writeln!(anstream::stderr(), "{report:?}").into_diagnostic()?;
             return Ok(Outcome::Problems);
@@ -71,16 +84,27 @@ struct JsonSummary<'a> {
     notes: usize,
     decks: usize,
     media: usize,
+    /// Notes that are scenario generator instances (counted in `notes`).
+    instances: usize,
     bytes: u64,
     seconds: f64,
 }
 
 /// One line on stderr; with `--json`, the same figures as JSON on stdout.
 fn report(args: &ExportArgs, summary: &Summary, elapsed: Duration) -> Result<()> {
+    let notes = if summary.instances > 0 {
+        format!(
+            "{}, {} of them scenario instances",
+            plural(summary.notes, "note"),
+            summary.instances
+        )
+    } else {
+        plural(summary.notes, "note")
+    };
     let line = format!(
         "Exported {} ({}, {}, {}) to {}: {} in {:.2} s",
         plural(summary.cards, "card"),
-        plural(summary.notes, "note"),
+        notes,
         plural(summary.decks, "deck"),
         plural(summary.media, "media file"),
         args.out.display(),
@@ -98,6 +122,7 @@ fn report(args: &ExportArgs, summary: &Summary, elapsed: Duration) -> Result<()>
             notes: summary.notes,
             decks: summary.decks,
             media: summary.media,
+            instances: summary.instances,
             bytes: summary.bytes,
             seconds: (elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
         };

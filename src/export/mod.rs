@@ -8,6 +8,7 @@
 //! core.
 
 mod collection;
+mod diagram;
 mod highlight;
 mod html;
 mod math;
@@ -15,6 +16,7 @@ mod media;
 mod model;
 mod package;
 mod render;
+mod scenario;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -25,6 +27,7 @@ pub use media::{MediaFile, MediaSet};
 pub use model::{BASIC_FIELDS, BASIC_MODEL_ID, BASIC_MODEL_NAME, NoteType, basic};
 pub use package::{Summary, check_out_path, write_package};
 pub use render::{RenderedNote, anki_tags, markdown_to_html, render_card};
+pub use scenario::{instance_guid, scenario_notes};
 
 use crate::deck::{Card, Location};
 
@@ -74,6 +77,10 @@ pub enum ExportError {
         source: std::io::Error,
     },
 
+    #[error("{location}: the scenario cannot be exported: {message}")]
+    #[diagnostic(help("`mdcards check` shows what is wrong with it; nothing was written"))]
+    Scenario { location: Location, message: String },
+
     #[error("two notes share the guid `{0}`")]
     DuplicateGuid(String),
 
@@ -118,24 +125,43 @@ pub fn check_unique_ids(cards: &[Card]) -> Result<(), ExportError> {
     Ok(())
 }
 
-/// Export cards as "mdcards Basic" notes to `out` (see [`write_package`]).
+/// Instances exported per scenario generator card unless told otherwise (`--instances`).
+pub const DEFAULT_INSTANCES: u32 = 5;
+
+/// Export cards as "mdcards Basic" notes to `out` (see [`write_package`]), with
+/// [`DEFAULT_INSTANCES`] notes per scenario generator card.
 pub fn export_cards(
     cards: &[Card],
     out: &std::path::Path,
     now_ms: i64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Summary, ExportError> {
+    export_notes(cards, out, now_ms, DEFAULT_INSTANCES, progress)
+}
+
+/// Export cards as "mdcards Basic" notes to `out`: a plain card is one note, a scenario
+/// card its notes (`instances` per generator card; see `scenario`).
+pub fn export_notes(
+    cards: &[Card],
+    out: &std::path::Path,
+    now_ms: i64,
+    instances: u32,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Summary, ExportError> {
     check_out_path(out)?;
     check_unique_ids(cards)?;
     let media = MediaSet::collect(cards.iter().flat_map(|card| &card.media))?;
-    let render = |card: &Card| render_card(card, &media);
-    write_package(
+    let (items, generated) = scenario::plan(cards, instances, &media)?;
+    let render = |item: &scenario::Item| item.render(&media);
+    let mut summary = write_package(
         out,
         vec![basic()?],
-        cards,
+        &items,
         &render,
         &media,
         now_ms,
         progress,
-    )
+    )?;
+    summary.instances = generated;
+    Ok(summary)
 }

@@ -83,7 +83,8 @@ pub fn basic() -> Result<NoteType, askama::Error> {
             card_class: CARD_CLASS,
             palette,
         }
-        .render()?,
+        .render()?
+            + &super::scenario::css()?,
     })
 }
 

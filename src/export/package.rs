@@ -31,6 +31,8 @@ pub struct Summary {
     pub media: usize,
     /// Size of the package file.
     pub bytes: u64,
+    /// Notes that are instances of scenario generators (included in `notes`).
+    pub instances: usize,
 }
 
 /// Notes rendered per work item: large enough to amortise the channel, small enough that
@@ -86,6 +88,7 @@ pub fn write_package<S: Sync>(
         decks,
         media: media.files().len(),
         bytes,
+        instances: 0,
     })
 }
 

@@ -65,7 +65,7 @@ pub fn anki_tags(tags: &[String]) -> Vec<String> {
 }
 
 /// A front that is one paragraph needs no `<p>` around it (and never a heading tag).
-fn inline_html(html: &str) -> String {
+pub(super) fn inline_html(html: &str) -> String {
     let trimmed = html.trim_end();
     if let Some(inner) = trimmed
         .strip_prefix("<p>")
