@@ -74,7 +74,7 @@ impl Store {
                  WHERE r.card_id = ? ORDER BY r.reviewed_at, s.review_id, s.position",
             )
             .map_err(|e| self.err(e))?;
-        let rows = statement
+        statement
             .query_map([card_id.as_str()], |row| {
                 Ok(LoggedScenarioAnswer {
                     review_id: row.get(0)?,
@@ -90,8 +90,7 @@ impl Store {
                 })
             })
             .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.err(e));
-        rows
+            .map_err(|e| self.err(e))
     }
 }
 
