@@ -179,6 +179,11 @@ fn a_wrong_answer_shows_the_answer_and_timeline_and_preselects_again() {
     // The rating keys still show the intervals.
     assert!(out.contains("1 Again 1m   2 Hard 6m   3 Good 10m"), "{out}");
     assert!(out.contains("→ Again, next in 1m"), "{out}");
+    // Due again in a minute, it comes back in this session, shown in full with a new
+    // instance (the input ends at its prompt).
+    let again = out.split("→ Again, next in 1m").nth(1).unwrap();
+    assert!(again.contains("Vote decisions, generated"), "{out}");
+    assert!(again.contains(instance(1).prompt.lines().last().unwrap()), "{out}");
     assert!(
         out.contains("Raft scenarios: 1 question, 0 right, 1 wrong."),
         "{out}"

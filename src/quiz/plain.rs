@@ -210,6 +210,8 @@ impl Frontend for Plain<'_> {
             None => "cram: not rescheduled".to_owned(),
         };
         writeln!(self.out, "→ {}, {next}", rating_name(rating))?;
+        // The card may come back in this session (a learning step): in full, then.
+        self.last = None;
         self.out.flush()
     }
 

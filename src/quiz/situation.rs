@@ -196,13 +196,13 @@ mod tests {
         assert_eq!(text[0], "                 1  2  3");
         assert_eq!(
             text[1],
-            " 1 leader    t3  [1][1] 3  commit 2  nextIndex 2:3 3:4  matchIndex 2:2 3:3"
+            " 1 leader    t3 [1][1] 3  commit 2  nextIndex 2:3 3:4  matchIndex 2:2 3:3"
         );
         assert_eq!(
             text[2],
-            " 2 follower  t3  [1][1]    commit 2  voted 1  timer 3/12 (fires in 9)"
+            " 2 follower  t3 [1][1]    commit 2  voted 1  timer 3/12 (fires in 9)"
         );
-        assert_eq!(text[3], " 3 crashed   t2   1  1  3  commit 0");
+        assert_eq!(text[3], " 3 crashed   t2  1  1  3  commit 0");
         assert_eq!(text[4], "partition  1 2 | 3");
         assert!(
             text[5].starts_with("arriving   1 → 2  AppendEntries(term 3, prev 2/t1"),
