@@ -107,3 +107,25 @@ fn list_json_on_no_cards_is_an_empty_array() {
         .success()
         .stdout("[\n]\n");
 }
+
+#[test]
+fn list_colours_only_when_asked_or_on_a_terminal() {
+    let plain = mdcards()
+        .arg("list")
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(!String::from_utf8(plain.stdout).unwrap().contains('\u{1b}'));
+    let coloured = mdcards()
+        .args(["list", "--color", "always"])
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    assert!(
+        String::from_utf8(coloured.stdout)
+            .unwrap()
+            .contains("\u{1b}[36m#raft")
+    );
+}

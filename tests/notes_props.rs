@@ -311,3 +311,35 @@ proptest! {
         check_invariants(&text, &parsed)?;
     }
 }
+
+// ---- regressions the properties found ------------------------------------------------------
+
+fn same_in_pieces_and_whole(text: &str) {
+    let path = Path::new("notes/a.md");
+    let tiny = parse_file_in_pieces(path, text, None, 0);
+    let whole = parse_file_in_pieces(path, text, None, usize::MAX);
+    assert_eq!(tiny.cards, whole.cards, "{text:?}");
+    assert_eq!(tiny.diagnostics, whole.diagnostics, "{text:?}");
+}
+
+#[test]
+fn rules_around_a_card_are_not_front_matter_in_any_piece() {
+    // pulldown-cmark read `---` ... `---` anywhere as a metadata block: whole, the card was
+    // swallowed; in pieces, it was not.
+    same_in_pieces_and_whole("\n---\n## \n[ref]: a.png\n---\n");
+    let parsed = parse_file(Path::new("a.md"), "\n---\n## Q\nA\n---\n", None);
+    assert_eq!(parsed.cards.len(), 1);
+}
+
+#[test]
+fn footnotes_defined_in_a_later_card_resolve_as_in_a_whole_parse() {
+    // A footnote reference inside a tags line is not a tag when the footnote is defined,
+    // even by a later card.
+    same_in_pieces_and_whole("---\n    ## \n[#[^1]: n\n ]()\n## ## ## \n[ref]: a.png\n[^1]: n\n");
+    let parsed = parse_file(
+        Path::new("a.md"),
+        "## Q\n[#a[^1]]()\n\nA\n## R\n[^1]: note\n",
+        None,
+    );
+    assert_eq!(parsed.diagnostics[0].code, "malformed-tags");
+}

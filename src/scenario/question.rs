@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::answer::{Answer, AnswerParseError};
 use super::generate::GeneratorKind;
-use super::script::{CommandKind, Script};
+use super::script::{CommandKind, Options, Script};
 use crate::raft::{Cluster, Index, Message, NodeId, Role, Term};
 use crate::rng::SplitMix64;
 
@@ -59,6 +59,9 @@ pub struct Situation {
     pub message: Option<(NodeId, NodeId, Message)>,
     /// Groups of nodes that can talk only among themselves; empty when the network is whole.
     pub partition: Vec<Vec<NodeId>>,
+    /// Protocol options that differ from the defaults, as a script writes them
+    /// (`conflict-hint on`, `noop on`, `election-timeout 20`, ...).
+    pub options: Vec<String>,
 }
 
 impl Situation {
@@ -131,12 +134,50 @@ impl Situation {
             nodes,
             message,
             partition,
+            options: options_of(&script.options),
         }
     }
 
     pub fn node(&self, id: NodeId) -> Option<&NodeView> {
         self.nodes.iter().find(|node| node.id == id)
     }
+}
+
+/// The options a script sets that differ from the defaults, as `option` lines write them.
+fn options_of(options: &Options) -> Vec<String> {
+    let default = Options::default();
+    let mut lines = Vec::new();
+    if options.election_timeout != default.election_timeout {
+        lines.push(format!("election-timeout {}", options.election_timeout));
+    }
+    if options.heartbeat != default.heartbeat {
+        lines.push(format!("heartbeat {}", options.heartbeat));
+    }
+    if options.latency != default.latency {
+        lines.push(format!(
+            "latency {} {}",
+            options.latency.0, options.latency.1
+        ));
+    }
+    if options.drop != default.drop {
+        lines.push(format!("drop {}", options.drop));
+    }
+    if options.seed != default.seed {
+        lines.push(format!("seed {}", options.seed));
+    }
+    if options.stale_requests_dropped {
+        lines.push("stale-requests drop".to_owned());
+    }
+    if options.conflict_hint {
+        lines.push("conflict-hint on".to_owned());
+    }
+    if options.noop {
+        lines.push("noop on".to_owned());
+    }
+    if options.max_entries != default.max_entries {
+        lines.push(format!("max-entries {}", options.max_entries));
+    }
+    lines
 }
 
 /// A question with its computed answer.

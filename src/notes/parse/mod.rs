@@ -62,9 +62,15 @@ pub fn parse_file_in_pieces(
         min_piece
     };
     let boundaries = chunks::boundaries(text, body_start);
+    // Room for every `## ` line: each is a card, unless it is inside a code block.
+    let expected_cards = boundaries
+        .iter()
+        .filter(|&&at| text.as_bytes().get(at + 1) == Some(&b'#'))
+        .count()
+        + usize::from(text.starts_with("##"));
     let mut definitions = Definitions::default();
     loop {
-        let mut walker = Walker::new(&source, boundaries.len() + 1);
+        let mut walker = Walker::new(&source, expected_cards);
         if let Some((content, _)) = &front_matter {
             walker.front_matter(content.clone());
         }

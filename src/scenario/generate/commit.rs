@@ -134,7 +134,7 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
         ack.index
     );
     let draft = Draft {
-        state: state_lines(&h.cluster, false),
+        state: state_lines(&h.cluster, &[]),
         setup: Vec::new(),
         events: vec![send_line(follower, leader, &response.message)],
         ask: format!("ask {leader} commitIndex"),

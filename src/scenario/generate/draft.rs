@@ -83,13 +83,14 @@ impl Draft {
 }
 
 /// `cluster N` and a `node` line for every node that is not fresh, as a script declares
-/// them. With `timers`, each node's election timeout and elapsed ticks are fixed.
-pub fn state_lines(cluster: &Cluster, timers: bool) -> Vec<String> {
+/// them. `timers` fixes nodes' election timers: (node, timeout, ticks elapsed).
+pub fn state_lines(cluster: &Cluster, timers: &[(NodeId, u64, u64)]) -> Vec<String> {
     let mut lines = vec![format!("cluster {}", cluster.size())];
     for node in cluster.nodes() {
         let id = node.id();
         let fresh = node.term() == 0 && node.log().is_empty();
-        if fresh && !timers && !cluster.is_crashed(id) {
+        let timer = timers.iter().find(|(node, _, _)| *node == id);
+        if fresh && timer.is_none() && !cluster.is_crashed(id) {
             continue;
         }
         let mut line = format!("node {id} {} term {}", node.role(), node.term());
@@ -128,13 +129,8 @@ pub fn state_lines(cluster: &Cluster, timers: bool) -> Vec<String> {
                 let _ = write!(line, " match {}", matched.join(" "));
             }
         }
-        if timers {
-            let _ = write!(
-                line,
-                " timeout {} elapsed {}",
-                node.election_timeout(),
-                node.election_elapsed()
-            );
+        if let Some((_, timeout, elapsed)) = timer {
+            let _ = write!(line, " timeout {timeout} elapsed {elapsed}");
         }
         if cluster.is_crashed(id) {
             line.push_str(" crashed");

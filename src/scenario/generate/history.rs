@@ -27,8 +27,15 @@ pub struct History {
 impl History {
     /// A fresh cluster of `nodes` followers in term 0.
     pub fn new(nodes: u32) -> History {
+        History::with_max_entries(nodes, 64)
+    }
+
+    /// As [`History::new`], with leaders sending at most `max_entries` entries per
+    /// AppendEntries (the script option `max-entries`).
+    pub fn with_max_entries(nodes: u32, max_entries: u64) -> History {
         let mut config = ClusterConfig::new(nodes, 0);
         config.trace = false;
+        config.node.max_entries_per_append = max_entries.max(1);
         let state = NodeState {
             election_timeout: Some(QUIET_TIMEOUT),
             ..NodeState::default()
@@ -233,6 +240,199 @@ impl History {
         accepted
     }
 
+    /// The last message in flight that matches `filter`, removed from the network with
+    /// everything else that matches.
+    fn take(&mut self, filter: Filter) -> Option<Envelope> {
+        let taken = self
+            .cluster
+            .network()
+            .pending()
+            .into_iter()
+            .rev()
+            .find(|m| filter.matches(&m.envelope))
+            .map(|m| m.envelope.clone());
+        Self::check(self.cluster.drop_pending(&filter).map(|_| ()));
+        taken
+    }
+
+    /// `candidate` times out with only `to` connected; returns its RequestVote to `to`,
+    /// undelivered.
+    pub fn capture_request_vote(&mut self, candidate: NodeId, to: NodeId) -> Option<Envelope> {
+        if self.role(candidate) == Role::Leader || candidate == to {
+            return None;
+        }
+        self.cluster.partition(&[vec![candidate, to]]);
+        Self::check(self.cluster.time_out(candidate));
+        let taken = self.take(link(candidate, to, MessageKind::RequestVote));
+        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
+        self.cluster.heal();
+        taken
+    }
+
+    /// The leader's heartbeat to `to`, undelivered.
+    pub fn capture_heartbeat(&mut self, leader: NodeId, to: NodeId) -> Option<Envelope> {
+        if self.role(leader) != Role::Leader || leader == to {
+            return None;
+        }
+        self.cluster.partition(&[vec![leader, to]]);
+        Self::check(self.cluster.time_out(leader));
+        let taken = self.take(link(leader, to, MessageKind::AppendEntries));
+        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
+        self.cluster.heal();
+        taken
+    }
+
+    /// `candidate` runs for election heard by `from` and `others`; `from`'s answer is
+    /// returned undelivered, the others' are delivered (the candidate may win).
+    pub fn capture_vote_response(
+        &mut self,
+        candidate: NodeId,
+        from: NodeId,
+        others: &[NodeId],
+    ) -> Option<Envelope> {
+        if self.role(candidate) == Role::Leader || candidate == from {
+            return None;
+        }
+        let mut members = vec![candidate, from];
+        members.extend(
+            others
+                .iter()
+                .copied()
+                .filter(|&o| o != candidate && o != from),
+        );
+        self.cluster.partition(&[members]);
+        Self::check(self.cluster.time_out(candidate));
+        let requests = Filter {
+            from: Some(candidate),
+            to: None,
+            kind: Some(MessageKind::RequestVote),
+        };
+        Self::check(self.cluster.deliver_pending(&requests).map(|_| ()));
+        let taken = self.take(link(from, candidate, MessageKind::RequestVoteResponse));
+        // The answer is delayed and `from` out of reach while the election finishes.
+        let mut rest = vec![candidate];
+        rest.extend(
+            others
+                .iter()
+                .copied()
+                .filter(|&o| o != candidate && o != from),
+        );
+        self.cluster.partition(&[rest]);
+        Self::check(self.cluster.stabilize(SETTLE_LIMIT).map(|_| ()));
+        self.cluster.heal();
+        taken
+    }
+
+    /// The leader's heartbeat reaches `from`; `from`'s answer is returned undelivered.
+    pub fn capture_append_response(&mut self, leader: NodeId, from: NodeId) -> Option<Envelope> {
+        if self.role(leader) != Role::Leader || leader == from {
+            return None;
+        }
+        self.cluster.partition(&[vec![leader, from]]);
+        Self::check(self.cluster.time_out(leader));
+        Self::check(
+            self.cluster
+                .deliver_pending(&link(leader, from, MessageKind::AppendEntries))
+                .map(|_| ()),
+        );
+        let taken = self.take(link(from, leader, MessageKind::AppendEntriesResponse));
+        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
+        self.cluster.heal();
+        taken
+    }
+
+    /// The leader's AppendEntries to `follower` that the follower will accept: refusals
+    /// are delivered back (the leader backs off) until the next request passes the
+    /// consistency check; that one is returned undelivered.
+    pub fn capture_first_accepted(&mut self, leader: NodeId, follower: NodeId) -> Option<Envelope> {
+        if self.role(leader) != Role::Leader || leader == follower {
+            return None;
+        }
+        self.cluster.partition(&[vec![leader, follower]]);
+        Self::check(self.cluster.time_out(leader));
+        let request = link(leader, follower, MessageKind::AppendEntries);
+        let response = link(follower, leader, MessageKind::AppendEntriesResponse);
+        let mut accepted = None;
+        for _ in 0..=self.log(leader).last_index() + 1 {
+            let Some(next) = self
+                .cluster
+                .network()
+                .pending()
+                .into_iter()
+                .rev()
+                .find(|m| request.matches(&m.envelope))
+                .map(|m| m.envelope.clone())
+            else {
+                break;
+            };
+            let mut copy = self.cluster.node(follower).clone();
+            let mut out = crate::raft::Output::default();
+            copy.step(leader, &next.message, &mut out);
+            let passes = out.messages.iter().any(
+                |reply| matches!(&reply.message, Message::AppendEntriesResponse(r) if r.success),
+            );
+            if passes {
+                accepted = Some(next);
+                break;
+            }
+            Self::check(self.cluster.deliver_pending(&request).map(|_| ()));
+            Self::check(self.cluster.deliver_pending(&response).map(|_| ()));
+            if self.role(leader) != Role::Leader {
+                break;
+            }
+        }
+        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
+        self.cluster.heal();
+        accepted
+    }
+
+    /// Makes `node` a follower in exactly term `term` (above its own): another node's
+    /// election in that term reaches it. False if no node can run for that term.
+    pub fn follower_at(&mut self, node: NodeId, term: Term, avoid: &[NodeId]) -> bool {
+        if self.term(node) >= term {
+            return self.term(node) == term && self.role(node) == Role::Follower;
+        }
+        let runner = self.ids().into_iter().find(|&id| {
+            id != node
+                && !avoid.contains(&id)
+                && self.role(id) != Role::Leader
+                && self.term(id) < term
+        });
+        let Some(runner) = runner else {
+            return false;
+        };
+        self.raise_term(runner, term - 1);
+        self.heard_campaign(runner, node);
+        self.term(node) == term && self.role(node) == Role::Follower
+    }
+
+    /// Makes `node` a candidate in exactly term `term` (above its own).
+    pub fn candidate_at(&mut self, node: NodeId, term: Term) -> bool {
+        self.step_down(node);
+        self.raise_term(node, term);
+        self.term(node) == term && self.role(node) == Role::Candidate
+    }
+
+    /// Makes `node` the leader of exactly term `term` (above its own), elected by nodes of
+    /// lower terms whose logs its log is at least as up to date as.
+    pub fn leader_at(&mut self, node: NodeId, term: Term, avoid: &[NodeId]) -> bool {
+        self.step_down(node);
+        if self.term(node) >= term {
+            return false;
+        }
+        let voters: Vec<NodeId> = self
+            .possible_voters(node)
+            .into_iter()
+            .filter(|&v| !avoid.contains(&v) && self.term(v) < term)
+            .take((self.size() / 2) as usize)
+            .collect();
+        if voters.len() < (self.size() / 2) as usize {
+            return false;
+        }
+        self.raise_term(node, term - 1);
+        self.elect(node, &voters) && self.term(node) == term
+    }
+
     /// A leader of an old term learns a newer one and becomes follower, its log untouched:
     /// another node's election reaches it (and only it). Nothing happens to a non-leader.
     pub fn step_down(&mut self, leader: NodeId) {
@@ -260,6 +460,53 @@ impl History {
             last_log_index: log.last_index(),
             last_log_term: log.last_term(),
         })
+    }
+
+    /// Makes `long` end with more entries than `short`, of an older last term: a leader puts
+    /// entries on `long` (and no majority), then a later leader, elected without `long`,
+    /// puts fewer entries on `short`. Returns that later leader; `others` are the nodes besides
+    /// `long` and `short` (one for three nodes, three for five).
+    pub fn diverge(
+        &mut self,
+        rng: &mut SplitMix64,
+        long: NodeId,
+        short: NodeId,
+        others: &[NodeId],
+    ) -> Option<NodeId> {
+        let many = rng.range(2, 5);
+        let few = rng.range(1, many);
+        if self.size() == 3 {
+            // With three nodes, entries on two would be on a majority: `long` leads alone.
+            let third = others[0];
+            self.step_down(third);
+            if self.role(long) != Role::Leader && !self.elect(long, &[third]) {
+                return None;
+            }
+            self.replicate(long, many, &[]);
+            if !self.elect(third, &[short]) {
+                return None;
+            }
+            self.replicate(third, few, &[short]);
+            Some(third)
+        } else {
+            let (first, second) = (others[0], others[1]);
+            let electors: Vec<NodeId> = others.iter().copied().filter(|&id| id != first).collect();
+            if self.role(first) != Role::Leader && !self.elect(first, &electors) {
+                return None;
+            }
+            self.replicate(first, many, &[long]);
+            let voters: Vec<NodeId> = self
+                .ids()
+                .into_iter()
+                .filter(|&id| id != first && id != long && id != second)
+                .collect();
+            self.step_down(second);
+            if !self.elect(second, &voters) {
+                return None;
+            }
+            self.replicate(second, few, &[short]);
+            Some(second)
+        }
     }
 
     /// A leader that has been elected and, perhaps, replicated: the highest-term leader.
@@ -311,6 +558,15 @@ impl History {
         reach.truncate(size);
         self.replicate(leader, count, &reach);
         self.proposals += count;
+    }
+}
+
+/// Messages of `kind` from `from` to `to`.
+fn link(from: NodeId, to: NodeId, kind: MessageKind) -> Filter {
+    Filter {
+        from: Some(from),
+        to: Some(to),
+        kind: Some(kind),
     }
 }
 

@@ -4,10 +4,15 @@
 //! same question, on every machine, forever (seeds are stored in review histories and
 //! exported notes).
 
-mod commit;
+pub mod append;
+pub mod commit;
 pub mod draft;
+pub mod election;
 pub mod history;
-mod vote;
+pub mod partition;
+pub mod repair;
+pub mod step_down;
+pub mod vote;
 
 use std::fmt;
 use std::str::FromStr;
@@ -24,21 +29,41 @@ use crate::rng::SplitMix64;
 pub enum GeneratorKind {
     /// Does a node grant its vote to a candidate's RequestVote? (§5.2, §5.4.1)
     VoteDecision,
+    /// Role and term after a message of an older, the same or a newer term (§5.1, §5.2).
+    TermStepDown,
+    /// A follower's handling of an AppendEntries: accepted?, its log, its commitIndex (§5.3).
+    AppendEntriesReceiver,
     /// The leader's commitIndex after a follower's acknowledgement (§5.3, §5.4.2, Figure 8).
     LeaderCommitIndex,
+    /// A Figure 7 follower repaired by nextIndex back-off: refusals, final log (§5.3).
+    LogRepair,
+    /// Who wins the election after a leader crash, and when, given the timers (§5.2, §5.4.1).
+    ElectionWinner,
+    /// What survives when a partition heals: logs, leader, term (§5.1, §5.3, §5.4).
+    PartitionSurvivor,
 }
 
 impl GeneratorKind {
-    pub const ALL: [GeneratorKind; 2] = [
+    pub const ALL: [GeneratorKind; 7] = [
         GeneratorKind::VoteDecision,
+        GeneratorKind::TermStepDown,
+        GeneratorKind::AppendEntriesReceiver,
         GeneratorKind::LeaderCommitIndex,
+        GeneratorKind::LogRepair,
+        GeneratorKind::ElectionWinner,
+        GeneratorKind::PartitionSurvivor,
     ];
 
     /// The stable name notes use: `vote-decision`.
     pub fn name(self) -> &'static str {
         match self {
             GeneratorKind::VoteDecision => "vote-decision",
+            GeneratorKind::TermStepDown => "step-down",
+            GeneratorKind::AppendEntriesReceiver => "append-entries",
             GeneratorKind::LeaderCommitIndex => "leader-commit",
+            GeneratorKind::LogRepair => "log-repair",
+            GeneratorKind::ElectionWinner => "election-winner",
+            GeneratorKind::PartitionSurvivor => "healed-partition",
         }
     }
 
@@ -46,7 +71,12 @@ impl GeneratorKind {
     pub fn title(self) -> &'static str {
         match self {
             GeneratorKind::VoteDecision => "Does the node grant its vote?",
+            GeneratorKind::TermStepDown => "Role and term after a message",
+            GeneratorKind::AppendEntriesReceiver => "What does the follower do with it?",
             GeneratorKind::LeaderCommitIndex => "What does the leader commit?",
+            GeneratorKind::LogRepair => "How does the leader repair this log?",
+            GeneratorKind::ElectionWinner => "Who wins the election, and when?",
+            GeneratorKind::PartitionSurvivor => "What survives the healed partition?",
         }
     }
 }
@@ -86,7 +116,12 @@ pub fn generate(kind: GeneratorKind, seed: u64) -> Question {
             GeneratorKind::VoteDecision => {
                 vote::draft(seed, &mut rng).map(|draft| draft.finish(kind, seed))
             }
+            GeneratorKind::TermStepDown => step_down::question(seed, &mut rng),
+            GeneratorKind::AppendEntriesReceiver => append::question(seed, &mut rng),
             GeneratorKind::LeaderCommitIndex => commit::question(seed, &mut rng),
+            GeneratorKind::LogRepair => repair::question(seed, &mut rng),
+            GeneratorKind::ElectionWinner => election::question(seed, &mut rng),
+            GeneratorKind::PartitionSurvivor => partition::question(seed, &mut rng),
         };
         match outcome {
             Some(Ok(question)) => return question,

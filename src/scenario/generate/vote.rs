@@ -82,8 +82,12 @@ pub fn draft(seed: u64, rng: &mut SplitMix64) -> Option<Draft> {
     }
 
     match trap {
-        Trap::LongerButOlderRefused => diverge(&mut h, rng, candidate, voter, &others),
-        Trap::ShorterButNewerGranted => diverge(&mut h, rng, voter, candidate, &others),
+        Trap::LongerButOlderRefused => {
+            h.diverge(rng, candidate, voter, &others);
+        }
+        Trap::ShorterButNewerGranted => {
+            h.diverge(rng, voter, candidate, &others);
+        }
         Trap::ShorterSameTermRefused => {
             let leader = leader_among(&mut h, rng, &others)?;
             h.replicate(leader, rng.range(1, 3), &[candidate, voter]);
@@ -180,47 +184,13 @@ pub fn draft(seed: u64, rng: &mut SplitMix64) -> Option<Draft> {
         ),
     };
     Some(Draft {
-        state: state_lines(&h.cluster, false),
+        state: state_lines(&h.cluster, &[]),
         setup: Vec::new(),
         events: vec![send_line(candidate, voter, &request)],
         ask: format!("ask {voter} -> {candidate} voteGranted"),
         prompt,
         rule,
     })
-}
-
-/// Makes `long` end with more entries than `short`, of an older last term: a leader puts
-/// entries on `long` (and no majority), then a later leader, elected without `long`,
-/// puts fewer entries on `short`.
-fn diverge(h: &mut History, rng: &mut SplitMix64, long: NodeId, short: NodeId, others: &[NodeId]) {
-    let many = rng.range(2, 5);
-    let few = rng.range(1, many);
-    if h.size() == 3 {
-        // With three nodes, entries on two would be on a majority: `long` leads alone.
-        let third = others[0];
-        h.step_down(third);
-        if h.role(long) != Role::Leader && !h.elect(long, &[third]) {
-            return;
-        }
-        h.replicate(long, many, &[]);
-        h.elect(third, &[short]);
-        h.replicate(third, few, &[short]);
-    } else {
-        let (first, second) = (others[0], others[1]);
-        let electors: Vec<NodeId> = others.iter().copied().filter(|&id| id != first).collect();
-        if h.role(first) != Role::Leader && !h.elect(first, &electors) {
-            return;
-        }
-        h.replicate(first, many, &[long]);
-        let voters: Vec<NodeId> = h
-            .ids()
-            .into_iter()
-            .filter(|&id| id != first && id != long && id != second)
-            .collect();
-        h.step_down(second);
-        h.elect(second, &voters);
-        h.replicate(second, few, &[short]);
-    }
 }
 
 /// A leader among `nodes`: one already leading, or one elected now with a majority.

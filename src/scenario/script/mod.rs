@@ -27,7 +27,7 @@ pub use ast::{
 };
 pub use observe::Observation;
 pub use runner::{
-    AskOutcome, AskResult, ExpectOutcome, ExpectResult, Reason, RunError, ScriptRun, run,
+    AskOutcome, AskResult, ExpectOutcome, ExpectResult, Reason, RunError, ScriptRun, run, start,
 };
 
 /// A script that cannot be parsed: where, what, and what would be accepted.

@@ -158,11 +158,24 @@ pub fn cluster_config(script: &Script) -> ClusterConfig {
 }
 
 /// Runs the script. Never panics; every problem is in the returned [`ScriptRun`].
-pub fn run(script: &Script) -> ScriptRun {
+/// The cluster a script declares, before its first event: declared states, `crashed`
+/// nodes down. `trace` records the run (scripts' runs do; generators looking ahead don't).
+pub fn start(script: &Script, trace: bool) -> Result<Cluster, RunError> {
     let mut states = vec![NodeState::default(); script.size as usize];
     for decl in &script.nodes {
         states[decl.id as usize - 1] = decl.state.clone();
     }
+    let mut config = cluster_config(script);
+    config.trace = trace;
+    let mut cluster =
+        Cluster::with_states(config, &states).map_err(|error| setup_error(script, error))?;
+    for decl in script.nodes.iter().filter(|decl| decl.crashed) {
+        cluster.crash(decl.id);
+    }
+    Ok(cluster)
+}
+
+pub fn run(script: &Script) -> ScriptRun {
     let not_run = || {
         script
             .commands
@@ -194,7 +207,7 @@ pub fn run(script: &Script) -> ScriptRun {
             })
             .collect::<Vec<_>>()
     };
-    let mut cluster = match Cluster::with_states(cluster_config(script), &states) {
+    let mut cluster = match start(script, true) {
         Ok(cluster) => cluster,
         Err(error) => {
             return ScriptRun {
@@ -203,13 +216,10 @@ pub fn run(script: &Script) -> ScriptRun {
                 trace: Trace::new(script.options.seed, script.size),
                 start: None,
                 cluster: None,
-                error: Some(setup_error(script, error)),
+                error: Some(error),
             };
         }
     };
-    for decl in script.nodes.iter().filter(|decl| decl.crashed) {
-        cluster.crash(decl.id);
-    }
     let start = cluster.clone();
     let mut expects = Vec::new();
     let mut asks = Vec::new();
