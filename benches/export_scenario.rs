@@ -26,7 +26,10 @@ fn card(front: &str, script: &str) -> Card {
         media: Vec::new(),
         scenario: Some(ScenarioSource {
             script: script.to_owned(),
-            location: Location { line: 3, ..location.clone() },
+            location: Location {
+                line: 3,
+                ..location.clone()
+            },
         }),
         location,
     }

@@ -183,7 +183,10 @@ fn a_wrong_answer_shows_the_answer_and_timeline_and_preselects_again() {
     // instance (the input ends at its prompt).
     let again = out.split("→ Again, next in 1m").nth(1).unwrap();
     assert!(again.contains("Vote decisions, generated"), "{out}");
-    assert!(again.contains(instance(1).prompt.lines().last().unwrap()), "{out}");
+    assert!(
+        again.contains(instance(1).prompt.lines().last().unwrap()),
+        "{out}"
+    );
     assert!(
         out.contains("Raft scenarios: 1 question, 0 right, 1 wrong."),
         "{out}"

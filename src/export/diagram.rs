@@ -151,6 +151,10 @@ pub fn situation_svg(situation: &Situation) -> Result<String, askama::Error> {
         lines.push((y, format!("partition: {}", groups.join(" | "))));
         y += 20;
     }
+    if !situation.options.is_empty() {
+        lines.push((y, format!("options: {}", situation.options.join(", "))));
+        y += 20;
+    }
     let arrow = situation.message.as_ref().and_then(|(from, to, message)| {
         lines.push((
             y,
@@ -357,6 +361,7 @@ mod tests {
             nodes: vec![leader, follower, down],
             message: Some((1, 2, message)),
             partition: vec![vec![1, 2], vec![3]],
+            options: vec!["noop on".into()],
         }
     }
 
@@ -376,6 +381,7 @@ mod tests {
         assert!(svg.contains("leader 1: nextIndex 2:3 3:4 · matchIndex 2:2 3:3"));
         assert!(svg.contains("commit 2 · timer 3/12"));
         assert!(svg.contains("partition: {1 2} | {3}"));
+        assert!(svg.contains("options: noop on"));
         assert!(svg.contains("arriving: 1 → 2  AppendEntries(term 3, prev 2/t1"));
         assert!(svg.contains("<path "), "the arrow");
         // Legend: terms 1 and 3.
@@ -392,6 +398,7 @@ mod tests {
             nodes: vec![node(1, Role::Follower, 40, &log, 0)],
             message: None,
             partition: vec![],
+            options: vec![],
         })
         .unwrap();
         assert_eq!(svg.matches("class=\"mdc-cell ").count(), MAX_CELLS);
@@ -400,6 +407,7 @@ mod tests {
             nodes: vec![node(1, Role::Follower, 0, &[], 0)],
             message: None,
             partition: vec![],
+            options: vec![],
         })
         .unwrap();
         assert!(empty.contains("node 1 · follower"));

@@ -32,6 +32,12 @@ pub fn situation_lines(situation: &Situation, width: usize) -> Vec<Line> {
             Span::plain(groups.join(" | ")),
         ]);
     }
+    if !situation.options.is_empty() {
+        lines.push(vec![
+            Span::new("options    ", palette::DIM),
+            Span::plain(situation.options.join(", ")),
+        ]);
+    }
     if let Some((from, to, message)) = &situation.message {
         lines.push(vec![
             Span::new("arriving   ", palette::DIM),
@@ -188,6 +194,7 @@ mod tests {
             nodes: vec![leader, follower, down],
             message: Some((1, 2, message)),
             partition: vec![vec![1, 2], vec![3]],
+            options: vec!["conflict-hint on".into()],
         };
         let text: Vec<String> = situation_lines(&situation, 100)
             .iter()
@@ -204,12 +211,13 @@ mod tests {
         );
         assert_eq!(text[3], " 3 crashed   t2  1  1  3  commit 0");
         assert_eq!(text[4], "partition  1 2 | 3");
+        assert_eq!(text[5], "options    conflict-hint on");
         assert!(
-            text[5].starts_with("arriving   1 → 2  AppendEntries(term 3, prev 2/t1"),
+            text[6].starts_with("arriving   1 → 2  AppendEntries(term 3, prev 2/t1"),
             "{}",
-            text[5]
+            text[6]
         );
-        assert!(text[6].contains("\"leaderId\":1"), "{}", text[6]);
+        assert!(text[7].contains("\"leaderId\":1"), "{}", text[7]);
     }
 
     #[test]
@@ -219,6 +227,7 @@ mod tests {
             nodes: vec![node(1, Role::Follower, 60, &log, 0)],
             message: None,
             partition: vec![],
+            options: vec![],
         };
         let lines = situation_lines(&situation, 80);
         let header = line_text(&lines[0]);
