@@ -322,12 +322,6 @@ fn builtin_deck_exports_its_scenarios_and_imports_cleanly() {
                 .is_some_and(|s| matches!(scenario_card(s), Ok(ScenarioCard::Generator(_))))
         })
         .count();
-    let scripts = cards.iter().filter(|card| card.scenario.is_some()).count() - generators;
-    assert!(generators >= 1, "the built-in deck has generator cards");
-    assert!(
-        scripts >= 1,
-        "the built-in deck has hand-written scenario cards"
-    );
     let k = 2;
     let expected = cards.len() - generators + generators * k;
 
