@@ -51,6 +51,8 @@ fn what_a_stated_follower_does_is_a_note_and_exits_0() {
         out.ends_with("0 errors, 0 warnings, 1 note in 1 file\n"),
         "{out}"
     );
+    // One step, the verdict: no list of steps under it.
+    assert!(!out.contains("help:"), "{out}");
 }
 
 #[test]
