@@ -8,7 +8,7 @@ use mdcards::notes::{self, BUILTIN_DECK, BUILTIN_DECK_PATH, parse_file};
 /// (Python: sha256(normalise(deck) + "\x1f" + normalise(front))[:16 hex]). They are review
 /// history keys and Anki note guids: if this test fails, do not update the values; fix the
 /// code (or the deck edit) that changed them.
-const BUILTIN_IDS: [(&str, &str); 18] = [
+const BUILTIN_IDS: [(&str, &str); 34] = [
     ("6e6bce54eb270f55", "how failover election happens?"),
     ("9cf8252e0c6244a0", "What is the voting process?"),
     ("c93a982d66ac7989", "How leader establishes authority?"),
@@ -45,6 +45,68 @@ const BUILTIN_IDS: [(&str, &str); 18] = [
     ("03462d17a62aaaec", "When does Leader Commit Entries:"),
     ("c4c6e545d9c4253d", "Why Raft over paxos?"),
     ("ab8661792a703668", "How to create raft anki"),
+    // The scenario cards that follow the seed's.
+    (
+        "f31f791e2582148a",
+        "After the leader crashes, which node becomes leader, and in which term?",
+    ),
+    (
+        "f9565a95e9d8b2f0",
+        "Failover: who wins the election, and when?",
+    ),
+    (
+        "0f9a9ba6c7005759",
+        "Node 1 (term 5, log 1 1 1 4 4 5) gets the seed's RequestVote from node 3. Does it grant its vote?",
+    ),
+    (
+        "d09f6e3e81bff79b",
+        "Vote decision: does the node grant its vote?",
+    ),
+    (
+        "f59d2db7af6b9893",
+        "A leader cut off in term 2 sends a heartbeat to a node already in term 4. What becomes of the leader?",
+    ),
+    ("3e994fb6f3d8d9f3", "Terms: role and term after a message"),
+    (
+        "98f0e2c06c276214",
+        "A follower with log 1 1 1 4 4 4 4 4 (commitIndex 7) gets the seed's first heartbeat. Does it accept it, and what is its commitIndex then?",
+    ),
+    (
+        "c141235523eedb16",
+        "What does a follower with log 1 1 1 4 4 4 4 4 do with the seed's two heartbeats, in order?",
+    ),
+    (
+        "4ffb04ed4c5c13be",
+        "AppendEntries: what does the follower do with it?",
+    ),
+    (
+        "3f94480b27fd5a30",
+        "A lagging follower gets entries 9 and 10 while the leader's commitIndex is 12. What is its log and its commitIndex after?",
+    ),
+    (
+        "92b9f6d995babd7c",
+        "How does the leader know what each follower has, and how does it repair a follower whose log diverges?",
+    ),
+    (
+        "65d3844ff03daa18",
+        "Follower tracking: how does the leader repair this log?",
+    ),
+    (
+        "100dda36798c12c0",
+        "A new leader has copied an entry of an older term to a majority. Does it commit it?",
+    ),
+    (
+        "541dd988bcdb388a",
+        "Leader commit: what does the leader commit?",
+    ),
+    (
+        "b5c4af0eec1b9589",
+        "A leader cut off in a minority keeps taking commands. What becomes of them when the partition heals?",
+    ),
+    (
+        "9dce992d359c2583",
+        "Partitions: what survives when the partition heals?",
+    ),
 ];
 
 /// The fronts mdanki makes of the seed file, in its order.
@@ -107,12 +169,13 @@ fn builtin_deck_is_clean_titled_and_tagged() {
 
 #[test]
 fn builtin_deck_keeps_every_answer_of_the_seed() {
-    // Same cards as the seed, with the same answers word for word (tags lines aside, and
-    // the one typo fixed in a front).
+    // The seed's cards first, with the same answers word for word (tags lines aside, and
+    // the one typo fixed in a front); then the scenario cards.
     let seed_text = include_str!("fixtures/notes/seed/raft_anki.md");
     let seed = parse_file(Path::new("raft_anki.md"), seed_text, None);
     let deck = builtin();
-    assert_eq!(seed.cards.len(), deck.cards.len());
+    assert_eq!(seed.cards.len(), 18);
+    assert_eq!(deck.cards.len(), 34);
     for (from_seed, built_in) in seed.cards.iter().zip(&deck.cards) {
         let words = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert_eq!(
@@ -120,6 +183,13 @@ fn builtin_deck_keeps_every_answer_of_the_seed() {
             words(&built_in.back),
             "{}",
             built_in.front
+        );
+    }
+    for added in &deck.cards[seed.cards.len()..] {
+        assert!(
+            added.tags.iter().any(|tag| tag == "scenario"),
+            "{}",
+            added.front
         );
     }
     let heartbeat = &deck.cards[10];

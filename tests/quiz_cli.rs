@@ -105,9 +105,9 @@ fn bare_mdcards_quizzes_the_builtin_deck() {
         .clone();
     let out = String::from_utf8(output.stdout).unwrap();
     let err = String::from_utf8(output.stderr).unwrap();
-    assert!(err.contains("sync: 18 added"), "{err}");
+    assert!(err.contains("sync: 34 added"), "{err}");
     assert!(
-        out.starts_with("── 18 new · 0 learning · 0 review"),
+        out.starts_with("── 20 new · 0 learning · 0 review"),
         "{out}"
     );
     assert!(out.contains("how failover election happens?"));

@@ -201,7 +201,7 @@ fn notes_with_errors_are_not_synced() {
 fn the_builtin_deck_syncs_by_name() {
     let place = Place::new();
     let out = place.sync(&[]);
-    assert!(out.starts_with("18 added"), "{out}");
+    assert!(out.starts_with("34 added"), "{out}");
     assert!(out.contains("decks/raft.md:9 (built-in)"), "{out}");
 }
 

@@ -12,11 +12,16 @@ use crate::cli::CheckArgs;
 pub fn check(args: &CheckArgs) -> Result<Outcome> {
     let notes = input::load_notes(&args.notes)?;
     let mut problems = notes.diagnostics;
-    let scenario_problems: Vec<_> = notes
+    let mut scenario_problems: Vec<_> = notes
         .cards
         .iter()
         .flat_map(crate::scenario::validate)
         .collect();
+    for path in notes.sources.paths() {
+        if let Some(text) = notes.sources.get(path) {
+            scenario_problems.extend(crate::scenario::messages::check_file(path, text));
+        }
+    }
     if !scenario_problems.is_empty() {
         problems.extend(scenario_problems);
         sort_by_place(&mut problems, &notes.sources);

@@ -20,30 +20,42 @@ use crate::notes::{Diagnostic, LineIndex, Severity};
 pub struct Summary {
     pub errors: usize,
     pub warnings: usize,
+    /// Information that is no problem (what a stated follower does with a message).
+    pub notes: usize,
     pub files: usize,
 }
 
 impl Summary {
     pub fn of(diagnostics: &[Diagnostic], files: usize) -> Summary {
-        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let count = |severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
         Summary {
-            errors,
-            warnings: diagnostics.len() - errors,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
             files,
         }
     }
 }
 
 impl fmt::Display for Summary {
-    /// "2 errors, 1 warning in 3 files".
+    /// "2 errors, 1 warning in 3 files"; notes are named only when there are some
+    /// ("0 errors, 0 warnings, 2 notes in 1 file").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}, {} in {}",
+            "{}, {}",
             plural(self.errors, "error"),
-            plural(self.warnings, "warning"),
-            plural(self.files, "file")
-        )
+            plural(self.warnings, "warning")
+        )?;
+        if self.notes > 0 {
+            write!(f, ", {}", plural(self.notes, "note"))?;
+        }
+        write!(f, " in {}", plural(self.files, "file"))
     }
 }
 
@@ -103,7 +115,8 @@ pub fn render_summary(out: &mut dyn Write, summary: &Summary) -> io::Result<()> 
     writeln!(out, "{style}{summary}{style:#}")
 }
 
-/// `{"files": K, "errors": N, "warnings": M, "diagnostics": [...]}` and a newline.
+/// `{"files": K, "errors": N, "warnings": M, "notes": L, "diagnostics": [...]}` and a
+/// newline.
 pub fn render_json(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
@@ -114,12 +127,14 @@ pub fn render_json(
         files: usize,
         errors: usize,
         warnings: usize,
+        notes: usize,
         diagnostics: &'a [Diagnostic],
     }
     let report = Report {
         files: summary.files,
         errors: summary.errors,
         warnings: summary.warnings,
+        notes: summary.notes,
         diagnostics,
     };
     serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::from)?;
@@ -144,6 +159,7 @@ impl<'s> Files<'s> {
         let severity = match diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
         };
         let mut shown = Shown {
             message: diagnostic.message.clone(),

@@ -18,6 +18,8 @@ use crate::deck::Location;
 pub enum Severity {
     Error,
     Warning,
+    /// Information, not a problem: what a stated follower does with a message (`check`).
+    Note,
 }
 
 impl fmt::Display for Severity {
@@ -25,6 +27,7 @@ impl fmt::Display for Severity {
         f.write_str(match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "note",
         })
     }
 }
@@ -92,6 +95,10 @@ impl Diagnostic {
 
     pub fn warning(code: &'static str, location: Location, message: impl Into<String>) -> Self {
         Diagnostic::new(Severity::Warning, code, location, message)
+    }
+
+    pub fn note(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic::new(Severity::Note, code, location, message)
     }
 
     fn new(

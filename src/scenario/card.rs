@@ -86,12 +86,9 @@ fn generator_of(source: &str, first_line: u32) -> Result<Option<GeneratorKind>, 
     };
     let kind: GeneratorKind = name.parse().map_err(|_| {
         let (line, column) = at(1);
-        let close = GeneratorKind::ALL
-            .iter()
-            .map(|kind| (strsim::jaro_winkler(name, kind.name()), kind.name()))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, name)| format!("did you mean `{name}`? "))
+        let kinds: Vec<&str> = GeneratorKind::ALL.iter().map(|kind| kind.name()).collect();
+        let close = script::parser::suggestion(name, &kinds)
+            .map(|close| format!("{close} "))
             .unwrap_or_default();
         ScriptError::at(
             line,

@@ -8,6 +8,7 @@
 pub mod answer;
 pub mod card;
 pub mod generate;
+pub mod messages;
 pub mod question;
 pub mod script;
 pub mod validate;

@@ -73,7 +73,8 @@ const PROPERTIES: &[&str] = &[
     "matchIndex",
 ];
 
-fn suggestion(word: &str, candidates: &[&str]) -> Option<String> {
+/// "did you mean `x`?" for the candidate closest to a misspelt word, if one is close.
+pub(crate) fn suggestion(word: &str, candidates: &[&str]) -> Option<String> {
     candidates
         .iter()
         .map(|c| (strsim::jaro_winkler(word, c), *c))
