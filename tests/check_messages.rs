@@ -175,3 +175,35 @@ fn the_seeds_message_examples_are_recognised() {
     let out = stdout(mdcards().arg("check").arg(dir.path()), 0);
     assert_eq!(out, "0 errors, 0 warnings in 1 file\n");
 }
+
+#[test]
+fn the_readme_example_is_what_check_prints() {
+    // README, "What `check` verifies in scenarios and Raft messages": the file, the output
+    // and the exit status are copied from a run; this run must agree with them.
+    let readme = include_str!("../README.md");
+    let section = &readme[readme
+        .find("### What `check` verifies in scenarios and Raft messages")
+        .expect("the section")..];
+    let between = |from: &str, to: &str| {
+        let start = section.find(from).expect(from) + from.len();
+        &section[start..start + section[start..].find(to).expect(to)]
+    };
+    let notes = between("$ cat raft-messages.md\n", "$ NO_COLOR=1 mdcards check");
+    let printed = between(
+        "$ NO_COLOR=1 mdcards check raft-messages.md\n",
+        "$ echo $?\n",
+    );
+    let status: i32 = between("$ echo $?\n", "\n").parse().expect("a status");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("raft-messages.md"), notes).unwrap();
+    let out = Command::cargo_bin("mdcards")
+        .expect("the binary builds")
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["check", "raft-messages.md"])
+        .assert()
+        .code(status)
+        .get_output()
+        .clone();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), printed);
+}
