@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use miette::Result;
 
@@ -157,7 +158,7 @@ fn add_file(
     deck: Option<&str>,
     check_media: bool,
 ) {
-    let parsed = notes::parse_file(&path, &text, deck);
+    let parsed = parse_on_every_core(&path, &text, deck);
     loaded.diagnostics.extend(parsed.diagnostics);
     if check_media {
         for media in parsed.cards.iter().flat_map(|card| &card.media) {
@@ -179,6 +180,51 @@ fn add_file(
     }
     loaded.sources.insert(path, Arc::new(text));
 }
+
+/// `notes::parse_file`, with a big file cut into parts parsed on every core (the pure
+/// parser never spawns threads). The parts give exactly the whole file's cards and
+/// diagnostics, or are refused and the file is parsed whole.
+fn parse_on_every_core(path: &Path, text: &str, deck: Option<&str>) -> notes::ParsedFile {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Several parts a core: joining copies each part's cards once, and a small part is
+    // freed right after, so the copy never doubles a big share of the deck in memory.
+    let plan = notes::plan_parts(path, text, deck, cores * PARTS_PER_CORE);
+    if plan.len() > 1 {
+        let next = AtomicUsize::new(0);
+        let mut parts: Vec<(usize, notes::ParsedPart)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..cores.min(plan.len()))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut parsed = Vec::new();
+                        loop {
+                            let index = next.fetch_add(1, Ordering::Relaxed);
+                            if index >= plan.len() {
+                                return parsed;
+                            }
+                            parsed.push((index, notes::parse_part(path, text, &plan, index)));
+                        }
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|worker| {
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        });
+        parts.sort_by_key(|(index, _)| *index);
+        let parts = parts.into_iter().map(|(_, part)| part).collect();
+        if let Some(parsed) = notes::join_parts(path, text, &plan, deck, parts) {
+            return parsed;
+        }
+    }
+    notes::parse_file(path, text, deck)
+}
+
+const PARTS_PER_CORE: usize = 4;
 
 /// The notes files under `paths`, each once, in the order given (folders sorted).
 pub fn notes_files(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {

@@ -34,9 +34,35 @@ use crate::deck::normalise;
 pub struct Definitions {
     known: HashMap<String, (String, String)>,
     missing: HashSet<String>,
+    /// Every label looked up in `known`, in any pass: the references whose meaning depends
+    /// on other pieces (parts parsed apart must not define them for each other).
+    asked: HashSet<String>,
+    /// Labels the pieces of this pass defined.
+    defined: HashSet<String>,
+    /// A piece defined a label an earlier piece had defined: inside that piece its uses
+    /// resolve to the second definition, not to the first as in one parse of the whole.
+    redefined: bool,
 }
 
 impl Definitions {
+    /// True when a reference looked up here is defined in `other`, or the other way round,
+    /// or both define one label (a use next to the second definition resolves to it inside
+    /// its piece, to the first in one parse of the whole): then two stretches of a file
+    /// parsed apart do not resolve their references as one parse of the whole would.
+    pub fn entangled_with(&self, other: &Definitions) -> bool {
+        self.asked
+            .iter()
+            .any(|label| other.known.contains_key(label))
+            || other
+                .asked
+                .iter()
+                .any(|label| self.known.contains_key(label))
+            || self
+                .known
+                .keys()
+                .any(|label| other.known.contains_key(label))
+    }
+
     /// True when a reference that was missing during the pass is defined after all.
     pub fn need_another_pass(&self) -> bool {
         self.missing
@@ -44,20 +70,65 @@ impl Definitions {
             .any(|label| self.known.contains_key(label))
     }
 
+    /// Before another pass over the same text.
     pub fn forget_missing(&mut self) {
         self.missing.clear();
+        self.defined.clear();
+    }
+
+    /// True when two pieces defined one label: parse in one piece instead.
+    pub fn redefined(&self) -> bool {
+        self.redefined
     }
 }
 
-/// Offsets of the lines from `from` on that start with `# ` or `## ` (or a bare `#`/`##`):
-/// where a piece may end.
-pub fn boundaries(text: &str, from: usize) -> Vec<usize> {
+/// Offsets of the lines inside `within` (after its first byte) that start with `# ` or `## `
+/// (or a bare `#`/`##`): where a piece may end.
+pub fn boundaries(text: &str, within: Range<usize>) -> Vec<usize> {
     let bytes = text.as_bytes();
-    let skip_to = from;
-    memchr::memmem::find_iter(bytes, b"\n#")
-        .map(|newline| newline + 1)
-        .filter(|&line_start| line_start > skip_to && is_boundary(&bytes[line_start..]))
+    let from = within.start;
+    let searched = from.saturating_sub(1).min(within.end)..within.end;
+    memchr::memmem::find_iter(&bytes[searched.clone()], b"\n#")
+        .map(|newline| searched.start + newline + 1)
+        .filter(|&line_start| line_start > from && is_boundary(&bytes[line_start..]))
         .collect()
+}
+
+/// How many `## ` lines a stretch starting at `from` holds, given its `boundaries`: room
+/// for every card, unless some of those lines are inside code blocks.
+pub fn card_lines(text: &str, from: usize, boundaries: &[usize]) -> usize {
+    let bytes = text.as_bytes();
+    boundaries
+        .iter()
+        .filter(|&&at| bytes.get(at + 1) == Some(&b'#'))
+        .count()
+        + usize::from(text[from..].starts_with("##"))
+}
+
+/// The first line at or after `from` that starts with `## ` (or is a bare `##`): a card's
+/// heading, unless it is inside a code or HTML block.
+pub fn card_line_from(text: &str, from: usize) -> Option<usize> {
+    heading_line_from(text, from, 2)
+}
+
+/// The first line at or after `from` that starts with `# ` (or is a bare `#`): the title,
+/// unless it is inside a code or HTML block.
+pub fn title_line_from(text: &str, from: usize) -> Option<usize> {
+    heading_line_from(text, from, 1)
+}
+
+fn heading_line_from(text: &str, from: usize, level: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let is_heading = |line: &[u8]| {
+        line.iter().take(3).take_while(|&&b| b == b'#').count() == level && is_boundary(line)
+    };
+    if from == 0 && is_heading(bytes) {
+        return Some(0);
+    }
+    let searched = from.saturating_sub(1).min(bytes.len());
+    memchr::memmem::find_iter(&bytes[searched..], b"\n#")
+        .map(|newline| searched + newline + 1)
+        .find(|&line_start| line_start >= from && is_heading(&bytes[line_start..]))
 }
 
 fn is_boundary(line: &[u8]) -> bool {
@@ -70,32 +141,43 @@ fn is_boundary(line: &[u8]) -> bool {
 /// once per many cards, while the tree of a piece stays small.
 pub const PIECE: usize = 64 * 1024;
 
-/// Feed every event of `text[from..]` to `sink`, with ranges into `text`, parsing piece by
+/// Feed every event of `text[stretch]` to `sink`, with ranges into `text`, parsing piece by
 /// piece; a piece spans at least `min_piece` bytes (up to the next boundary) unless it is
-/// the last.
+/// the last. `boundaries` are those inside `stretch`.
+///
+/// Returns false when the stretch ends before the end of the text inside a block that the
+/// text after it might continue (see `is_closed`): its last events may then differ from
+/// those of a parse that goes on.
 pub fn parse_in_pieces<'a>(
     text: &'a str,
-    from: usize,
+    stretch: Range<usize>,
     boundaries: &[usize],
     min_piece: usize,
     definitions: &mut Definitions,
     mut sink: impl FnMut(Event<'a>, Range<usize>),
-) {
+) -> bool {
+    let until = stretch.end;
     let mut events: Vec<(Event<'a>, Range<usize>)> = Vec::new();
-    let mut start = from;
-    while start < text.len() {
+    let mut start = stretch.start;
+    let mut closed = true;
+    while start < until {
         // The first boundary far enough from `start`.
         let first =
             boundaries.partition_point(|&b| b < start.saturating_add(min_piece).max(start + 1));
         let mut take = 1;
         loop {
             let last = first + take - 1;
-            let end = boundaries.get(last).copied().unwrap_or(text.len());
+            let end = boundaries.get(last).copied().unwrap_or(until);
             let piece = &text[start..end];
             events.clear();
             let defined = parse_piece(piece, definitions, &mut events);
-            if end == text.len() || is_closed(piece, &events) {
+            let piece_closed = is_closed(piece, &events);
+            if end == until || piece_closed {
+                closed = until == text.len() || piece_closed;
                 for (label, definition) in defined {
+                    if !definitions.defined.insert(label.clone()) {
+                        definitions.redefined = true;
+                    }
                     definitions.known.entry(label).or_insert(definition);
                 }
                 for (event, range) in events.drain(..) {
@@ -107,6 +189,7 @@ pub fn parse_in_pieces<'a>(
             take *= 2;
         }
     }
+    closed
 }
 
 type Defined = Vec<(String, (String, String))>;
@@ -118,8 +201,12 @@ fn parse_piece<'a>(
 ) -> Defined {
     let known = &definitions.known;
     let missing = &mut definitions.missing;
+    let asked = &mut definitions.asked;
     let resolve = |link: BrokenLink<'a>| {
         let label = normalise(&link.reference);
+        if !asked.contains(&label) {
+            asked.insert(label.clone());
+        }
         match known.get(&label) {
             Some((dest, title)) => Some((CowStr::from(dest.clone()), CowStr::from(title.clone()))),
             None => {
@@ -184,8 +271,8 @@ mod tests {
             definitions.forget_missing();
             parse_in_pieces(
                 text,
-                0,
-                &boundaries(text, 0),
+                0..text.len(),
+                &boundaries(text, 0..text.len()),
                 0,
                 &mut definitions,
                 |e, r| out.push((show(&e), r)),
@@ -200,8 +287,18 @@ mod tests {
     #[test]
     fn boundaries_are_column_zero_titles_and_cards() {
         let text = "# T\n## A\n### no\n  ## no\n#no\n##\n##\tx\n";
-        assert_eq!(boundaries(text, 0), [4, 28, 31]);
-        assert_eq!(boundaries(text, 28), [31]);
+        assert_eq!(boundaries(text, 0..text.len()), [4, 28, 31]);
+        assert_eq!(boundaries(text, 28..text.len()), [31]);
+        assert_eq!(boundaries(text, 0..28), [4]);
+        assert_eq!(boundaries(text, 4..29), [28]);
+        assert_eq!(card_line_from(text, 0), Some(4));
+        assert_eq!(card_line_from(text, 5), Some(28));
+        assert_eq!(card_line_from(text, 29), Some(31));
+        assert_eq!(card_line_from(text, 32), None);
+        assert_eq!(card_line_from("## A\n", 0), Some(0));
+        assert_eq!(title_line_from(text, 0), Some(0));
+        assert_eq!(title_line_from(text, 1), None);
+        assert_eq!(title_line_from("x\n#\n", 0), Some(2));
     }
 
     #[test]
@@ -227,8 +324,8 @@ mod tests {
         let mut definitions = Definitions::default();
         parse_in_pieces(
             text,
-            0,
-            &boundaries(text, 0),
+            0..text.len(),
+            &boundaries(text, 0..text.len()),
             0,
             &mut definitions,
             |_, _| {},
@@ -238,8 +335,8 @@ mod tests {
         let mut images = Vec::new();
         parse_in_pieces(
             text,
-            0,
-            &boundaries(text, 0),
+            0..text.len(),
+            &boundaries(text, 0..text.len()),
             0,
             &mut definitions,
             |e, _| {

@@ -10,6 +10,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Tag, TagEnd};
 mod blocks;
 mod close;
 mod headings;
+mod parts;
 mod tag_lines;
 
 use super::chunks::{self, Definitions};
@@ -23,6 +24,7 @@ use crate::deck::{Card, CardId, MediaRef, ScenarioSource};
 
 pub(super) use blocks::fence_is_closed;
 pub use close::one_line;
+pub use parts::{ParsedPart, PartPlan, join_parts, parse_part, plan_parts, plan_parts_at};
 
 /// What one notes file yields.
 #[derive(Debug, Default)]
@@ -52,42 +54,193 @@ pub fn parse_file_in_pieces(
     min_piece: usize,
 ) -> ParsedFile {
     let source = SourceFile::new(path, text);
-    let front_matter = front_matter::locate(text);
-    let body_start = front_matter.as_ref().map_or(0, |(_, end)| *end);
-    // Footnote definitions apply to the whole document like link references, but there is
-    // no hook to share them between pieces: a file that may have any is parsed in one piece.
-    let min_piece = if text.contains("[^") {
-        usize::MAX
-    } else {
-        min_piece
-    };
-    let boundaries = chunks::boundaries(text, body_start);
-    // Room for every `## ` line: each is a card, unless it is inside a code block.
-    let expected_cards = boundaries
-        .iter()
-        .filter(|&&at| text.as_bytes().get(at + 1) == Some(&b'#'))
-        .count()
-        + usize::from(text.starts_with("##"));
-    let mut definitions = Definitions::default();
-    loop {
-        let mut walker = Walker::new(&source, expected_cards);
-        if let Some((content, _)) = &front_matter {
-            walker.front_matter(content.clone());
+    let layout = Layout::of(text, min_piece);
+    let walked = walk(&source, &layout, 0..text.len(), 0);
+    finish(&source, walked, deck_override, None)
+}
+
+/// What every stretch of a file is parsed with.
+#[derive(Clone, Debug)]
+struct Layout {
+    /// The front matter's content, and where the body after it starts.
+    front_matter: Option<Range<usize>>,
+    body_start: usize,
+    min_piece: usize,
+}
+
+impl Layout {
+    fn of(text: &str, min_piece: usize) -> Layout {
+        let front_matter = front_matter::locate(text);
+        // Footnote definitions apply to the whole document like link references, but there
+        // is no hook to share them between pieces: a file that may have any is parsed in one
+        // piece.
+        let min_piece = if text.contains("[^") {
+            usize::MAX
+        } else {
+            min_piece
+        };
+        Layout {
+            body_start: front_matter.as_ref().map_or(0, |(_, end)| *end),
+            front_matter: front_matter.map(|(content, _)| content),
+            min_piece,
         }
-        chunks::parse_in_pieces(
+    }
+
+    /// True when the file must be parsed in one piece, so in one part.
+    fn whole(&self) -> bool {
+        self.min_piece == usize::MAX
+    }
+}
+
+/// What walking a stretch of a file yields, before its cards are identified.
+struct Walked {
+    /// Finished cards; their deck and (unpinned) id are filled in by `identify`.
+    cards: Vec<Card>,
+    diagnostics: Vec<Diagnostic>,
+    title: Option<Title>,
+    definitions: Definitions,
+    /// False when the stretch stops inside a block the text after it may continue.
+    closed: bool,
+}
+
+/// Walk the events of `stretch` (the whole file, or a part that starts at a `## ` line),
+/// with room for at least `room` cards.
+fn walk(source: &SourceFile<'_>, layout: &Layout, stretch: Range<usize>, room: usize) -> Walked {
+    let text = source.text;
+    let first = stretch.start == 0;
+    let stretch = if first {
+        layout.body_start.min(stretch.end)..stretch.end
+    } else {
+        stretch
+    };
+    let boundaries = chunks::boundaries(text, stretch.clone());
+    let expected_cards = room.max(chunks::card_lines(text, stretch.start, &boundaries));
+    let mut definitions = Definitions::default();
+    let mut min_piece = layout.min_piece;
+    loop {
+        let mut walker = Walker::new(source, expected_cards);
+        if let Some(content) = &layout.front_matter {
+            walker.front_matter(content.clone());
+            if !first {
+                // The front matter's tags apply to every part; its problems are the first
+                // part's to report.
+                walker.diagnostics.clear();
+            }
+        }
+        let closed = chunks::parse_in_pieces(
             text,
-            body_start,
+            stretch.clone(),
             &boundaries,
             min_piece,
             &mut definitions,
             |event, range| walker.event(event, range),
         );
+        if definitions.redefined() {
+            min_piece = usize::MAX;
+            definitions = Definitions::default();
+            continue;
+        }
         // A reference defined further down than its use: every definition is known now.
         if definitions.need_another_pass() {
             definitions.forget_missing();
             continue;
         }
-        return walker.finish(deck_override);
+        walker.close_card(stretch.end);
+        return Walked {
+            cards: walker.cards,
+            diagnostics: walker.diagnostics,
+            title: walker.title,
+            definitions,
+            closed,
+        };
+    }
+}
+
+/// The deck, the cards' ids, the "no cards" warning, and the diagnostics in line order.
+/// `identified_with` is the deck the cards' ids were already computed with, if any.
+fn finish(
+    source: &SourceFile<'_>,
+    walked: Walked,
+    deck_override: Option<&str>,
+    identified_with: Option<&str>,
+) -> ParsedFile {
+    let Walked {
+        mut cards,
+        mut diagnostics,
+        title,
+        ..
+    } = walked;
+    let deck = match file_deck(
+        source.path,
+        title.as_ref().map(|t| t.text.as_str()),
+        deck_override,
+    ) {
+        Ok(deck) => deck,
+        Err(fallback) => {
+            let title = title.as_ref().expect("only a title can be malformed");
+            let line_len = source.text[title.range.clone()].trim_end().len();
+            diagnostics.push(
+                Diagnostic::error(
+                    code::MALFORMED_DECK,
+                    source.at(title.range.start),
+                    format!("the title {:?} is not a deck name", title.text),
+                )
+                .spanning(line_len)
+                .label("empty deck name or part")
+                .hint(format!(
+                    "write `# Name` or `# Parent::Child`; until then the deck is {fallback:?}"
+                )),
+            );
+            fallback
+        }
+    };
+    if cards.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(
+                code::NO_CARDS,
+                super::diagnostic::whole_file(source.path),
+                format!("{} has no cards", source.path.display()),
+            )
+            .hint("a card starts at a `## ` heading; the text under it is the answer"),
+        );
+    }
+    if identified_with != Some(deck.as_str()) {
+        identify(&mut cards, &deck);
+    }
+    diagnostics.sort_by_key(|d| (d.location.line, d.location.col));
+    ParsedFile { cards, diagnostics }
+}
+
+/// `--deck`, else the `# ` title, else the file's name. `Err` holds the file's name when
+/// the title is not a deck name.
+fn file_deck(
+    path: &Path,
+    title: Option<&str>,
+    deck_override: Option<&str>,
+) -> Result<String, String> {
+    if let Some(deck) = deck_override {
+        return Ok(deck_path(deck).unwrap_or_else(|_| deck.trim().to_owned()));
+    }
+    let fallback = || {
+        path.file_stem()
+            .map(|stem| stem.to_string_lossy().into_owned())
+            .filter(|stem| !stem.is_empty())
+            .unwrap_or_else(|| "Default".to_owned())
+    };
+    match title {
+        None => Ok(fallback()),
+        Some(title) => deck_path(title).map_err(|_| fallback()),
+    }
+}
+
+/// Give every card its deck, and the unpinned ones their id.
+fn identify(cards: &mut [Card], deck: &str) {
+    for card in cards {
+        if !card.pinned {
+            card.id = CardId::from_front(deck, &card.front);
+        }
+        card.deck.clear();
+        card.deck.push_str(deck);
     }
 }
 
@@ -311,69 +464,6 @@ impl<'s, 'a> Walker<'s, 'a> {
                 self.html(range, false);
             }
             _ => {}
-        }
-    }
-
-    fn finish(mut self, deck_override: Option<&str>) -> ParsedFile {
-        self.close_card(self.source.text.len());
-        let deck = self.deck(deck_override);
-        if self.cards.is_empty() {
-            self.diagnostics.push(
-                Diagnostic::warning(
-                    code::NO_CARDS,
-                    super::diagnostic::whole_file(self.source.path),
-                    format!("{} has no cards", self.source.path.display()),
-                )
-                .hint("a card starts at a `## ` heading; the text under it is the answer"),
-            );
-        }
-        for card in &mut self.cards {
-            if !card.pinned {
-                card.id = CardId::from_front(&deck, &card.front);
-            }
-            card.deck.clone_from(&deck);
-        }
-        self.diagnostics.sort_by(|a, b| {
-            (a.location.line, a.location.col).cmp(&(b.location.line, b.location.col))
-        });
-        ParsedFile {
-            cards: self.cards,
-            diagnostics: self.diagnostics,
-        }
-    }
-
-    /// `--deck`, else the `# ` title, else the file's name.
-    fn deck(&mut self, deck_override: Option<&str>) -> String {
-        if let Some(deck) = deck_override {
-            return deck_path(deck).unwrap_or_else(|_| deck.trim().to_owned());
-        }
-        let fallback = self
-            .source
-            .path
-            .file_stem()
-            .map(|stem| stem.to_string_lossy().into_owned())
-            .filter(|stem| !stem.is_empty())
-            .unwrap_or_else(|| "Default".to_owned());
-        let Some(title) = &self.title else {
-            return fallback;
-        };
-        match deck_path(&title.text) {
-            Ok(deck) => deck,
-            Err(_) => {
-                self.diagnostics.push(
-                    Diagnostic::error(
-                        code::MALFORMED_DECK,
-                        self.source.at(title.range.start),
-                        format!("the title {:?} is not a deck name", title.text),
-                    )
-                    .spanning(self.heading_line_len(&title.range))
-                    .label("empty deck name or part")
-                    .hint(format!(
-                        "write `# Name` or `# Parent::Child`; until then the deck is {fallback:?}"
-                    )),
-                );
-                fallback
-            }
         }
     }
 }
