@@ -3,19 +3,8 @@
 
 use assert_cmd::Command;
 
-fn mdcards() -> Command {
-    let mut command = Command::cargo_bin("mdcards").expect("the binary builds");
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE");
-    command
-}
-
-fn stdout(command: &mut Command, code: i32) -> String {
-    let output = command.assert().code(code).get_output().clone();
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
+mod common;
+use common::{mdcards, stdout};
 
 const BAD: &str = "tests/fixtures/messages/bad.md";
 const NOTES_ONLY: &str = "tests/fixtures/messages/notes.md";

@@ -1,21 +1,9 @@
 //! `mdcards check`: problems rendered like rustc, a summary line, exit 1 on errors.
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-fn mdcards() -> Command {
-    let mut command = Command::cargo_bin("mdcards").expect("the binary builds");
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE");
-    command
-}
-
-fn stdout(command: &mut Command, code: i32) -> String {
-    let output = command.assert().code(code).get_output().clone();
-    String::from_utf8(output.stdout).expect("UTF-8")
-}
+mod common;
+use common::{mdcards, stdout};
 
 #[test]
 fn the_builtin_deck_is_clean() {

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use mdcards::raft::{
     Cluster, ClusterConfig, Entry, Envelope, Event, Message, NodeState, Note, Role,
 };
+use mdcards::scenario::generate::partition;
 use mdcards::scenario::{Answer, GeneratorKind, Question, Situation, generate};
 
 const SEEDS: u64 = 2_000;
@@ -131,17 +132,7 @@ fn independent_answer(kind: GeneratorKind, question: &Question) -> Answer {
         }
         GeneratorKind::PartitionSurvivor => {
             let mut cluster = cluster_of(situation, false);
-            let settled = |cluster: &Cluster| {
-                cluster.leader().is_some_and(|leader| {
-                    let lead = cluster.node(leader);
-                    cluster.nodes().iter().all(|node| {
-                        node.log() == lead.log()
-                            && node.commit_index() == lead.commit_index()
-                            && (node.id() == leader || node.role() == Role::Follower)
-                    })
-                })
-            };
-            while !settled(&cluster) {
+            while !partition::settled(&cluster) {
                 assert!(cluster.now() < 1_000, "never settles");
                 cluster.tick().unwrap();
             }

@@ -124,49 +124,21 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
             // The follower holds entries of an old leader that a newer leader, elected
             // without it, overwrote elsewhere; the newer leader, elected once more, probes
             // at its last entry, where the follower's entry has the old term.
-            let short = pick(rng, &rest);
-            let others: Vec<NodeId> = h
-                .ids()
-                .into_iter()
-                .filter(|&id| id != follower && id != short)
-                .collect();
-            let later = h.diverge(rng, follower, short, &others)?;
-            h.step_down(later);
-            let voters: Vec<NodeId> = h
-                .possible_voters(later)
-                .into_iter()
-                .filter(|&v| v != follower)
-                .collect();
-            if !h.elect(later, &voters) {
-                return None;
-            }
+            let later = diverge_from(&mut h, rng, follower, &rest)?;
+            h.reelect_without(later, follower)?;
             (later, h.capture_heartbeat(later, follower)?)
         }
         Case::ConflictReplaced => {
             // The follower holds entries of an old leader; a newer leader, elected without
             // it, probes back to where their logs agree and sends its own entries.
-            let short = pick(rng, &rest);
-            let others: Vec<NodeId> = h
-                .ids()
-                .into_iter()
-                .filter(|&id| id != follower && id != short)
-                .collect();
-            let later = h.diverge(rng, follower, short, &others)?;
+            let later = diverge_from(&mut h, rng, follower, &rest)?;
             (later, h.capture_first_accepted(later, follower)?)
         }
         Case::MissingEntryRefused => {
             // The leader gains entries without the follower and is elected again without
             // it: its first probe is past the end of the follower's log.
             h.replicate(leader, rng.range(1, 3), &rest);
-            h.step_down(leader);
-            let voters: Vec<NodeId> = h
-                .possible_voters(leader)
-                .into_iter()
-                .filter(|&v| v != follower)
-                .collect();
-            if !h.elect(leader, &voters) {
-                return None;
-            }
+            h.reelect_without(leader, follower)?;
             (leader, h.capture_heartbeat(leader, follower)?)
         }
         Case::DuplicateKept => {
@@ -249,4 +221,21 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
         rule,
     };
     Some(draft.finish(GeneratorKind::AppendEntriesReceiver, seed))
+}
+
+/// Puts an old leader's entries on `follower` and a newer leader's, elected without it, on
+/// one of `rest`; returns the newer leader.
+fn diverge_from(
+    h: &mut History,
+    rng: &mut SplitMix64,
+    follower: NodeId,
+    rest: &[NodeId],
+) -> Option<NodeId> {
+    let short = pick(rng, rest);
+    let others: Vec<NodeId> = h
+        .ids()
+        .into_iter()
+        .filter(|&id| id != follower && id != short)
+        .collect();
+    h.diverge(rng, follower, short, &others)
 }

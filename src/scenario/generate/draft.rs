@@ -82,6 +82,24 @@ impl Draft {
     }
 }
 
+/// Runs the cluster that `state` (script lines) declares, without a trace, for at most
+/// `horizon` ticks: the first tick after which `reached` holds, or None.
+pub fn first_tick(
+    state: &[String],
+    horizon: u64,
+    mut reached: impl FnMut(&Cluster) -> bool,
+) -> Option<u64> {
+    let probe = script::parse(&state.join("\n"), 1).ok()?;
+    let mut cluster = script::start(&probe, false).ok()?;
+    for _ in 0..horizon {
+        cluster.tick().ok()?;
+        if reached(&cluster) {
+            return Some(cluster.now());
+        }
+    }
+    None
+}
+
 /// `cluster N` and a `node` line for every node that is not fresh, as a script declares
 /// them. `timers` fixes nodes' election timers: (node, timeout, ticks elapsed).
 pub fn state_lines(cluster: &Cluster, timers: &[(NodeId, u64, u64)]) -> Vec<String> {

@@ -9,12 +9,11 @@
 use std::fmt::Write;
 
 use super::GeneratorKind;
-use super::draft::{Draft, state_lines, terms};
+use super::draft::{Draft, first_tick, state_lines, terms};
 use super::history::{History, pick, shuffle};
 use crate::raft::{NodeId, Role};
 use crate::rng::SplitMix64;
 use crate::scenario::question::Question;
-use crate::scenario::script;
 
 /// Ticks the look-ahead allows for an election to finish.
 const HORIZON: u64 = 400;
@@ -42,15 +41,10 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
     );
     let asked = pick(&mut aims, &["leader", "leader", "tick", "term"]);
     let size = pick(rng, &[3, 5, 5]);
-    let mut h = History::new(size);
-    let mut ids: Vec<NodeId> = (1..=size).collect();
-    shuffle(rng, &mut ids);
+    // A leader, entries everyone has, then entries only some followers got.
+    let (mut h, ids) = History::established(rng, size);
     let old_leader = ids[0];
     let rest: Vec<NodeId> = ids[1..].to_vec();
-
-    // A leader, entries everyone has, then entries only some followers got.
-    h.elect(old_leader, &rest);
-    h.replicate(old_leader, rng.range(1, 3), &rest);
     let mut some = rest.clone();
     shuffle(rng, &mut some);
     some.truncate(rng.range(1, rest.len() as u64) as usize);
@@ -88,18 +82,8 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
     }
 
     let state = state_lines(&h.cluster, &timers);
-    // Look ahead (without a trace) for the tick the first leader is elected.
-    let probe = script::parse(&state.join("\n"), 1).ok()?;
-    let mut cluster = script::start(&probe, false).ok()?;
-    let mut elected = None;
-    for _ in 0..HORIZON {
-        cluster.tick().ok()?;
-        if cluster.leader().is_some() {
-            elected = Some(cluster.now());
-            break;
-        }
-    }
-    let elected = elected?;
+    // Look ahead for the tick the first leader is elected.
+    let elected = first_tick(&state, HORIZON, |cluster| cluster.leader().is_some())?;
 
     let mut described = String::new();
     for &(id, timeout, elapsed) in &timers {

@@ -50,6 +50,17 @@ impl History {
         }
     }
 
+    /// A cluster of `size` nodes whose ids come back in a random order: the first was
+    /// elected by all the others and replicated one or two entries to them.
+    pub fn established(rng: &mut SplitMix64, size: u32) -> (History, Vec<NodeId>) {
+        let mut history = History::new(size);
+        let mut ids: Vec<NodeId> = (1..=size).collect();
+        shuffle(rng, &mut ids);
+        history.elect(ids[0], &ids[1..]);
+        history.replicate(ids[0], rng.range(1, 3), &ids[1..]);
+        (history, ids)
+    }
+
     pub fn size(&self) -> u32 {
         self.cluster.size()
     }
@@ -120,6 +131,19 @@ impl History {
         self.role(candidate) == Role::Leader
     }
 
+    /// `leader` steps down (if it leads) and is elected again by the nodes that would vote
+    /// for it, except `absent`, so it knows nothing of `absent`'s log. Returns the voters,
+    /// or None if they do not make it leader.
+    pub fn reelect_without(&mut self, leader: NodeId, absent: NodeId) -> Option<Vec<NodeId>> {
+        self.step_down(leader);
+        let voters: Vec<NodeId> = self
+            .possible_voters(leader)
+            .into_iter()
+            .filter(|&v| v != absent)
+            .collect();
+        self.elect(leader, &voters).then_some(voters)
+    }
+
     /// Nodes whose logs `candidate`'s is at least as up to date as (its possible voters).
     pub fn possible_voters(&self, candidate: NodeId) -> Vec<NodeId> {
         self.ids()
@@ -173,6 +197,50 @@ impl History {
         self.cluster.heal();
     }
 
+    /// Runs `body` with only `starter` and `other` connected, just after `starter`'s timer
+    /// fires (a candidate's RequestVote, a leader's heartbeat); then whatever is still in
+    /// flight is lost and the network heals.
+    fn exchange<T>(
+        &mut self,
+        starter: NodeId,
+        other: NodeId,
+        body: impl FnOnce(&mut History) -> T,
+    ) -> T {
+        self.cluster.partition(&[vec![starter, other]]);
+        Self::check(self.cluster.time_out(starter));
+        let result = body(self);
+        self.lose(&Filter::default());
+        self.cluster.heal();
+        result
+    }
+
+    fn deliver(&mut self, filter: &Filter) {
+        Self::check(self.cluster.deliver_pending(filter).map(|_| ()));
+    }
+
+    fn lose(&mut self, filter: &Filter) {
+        Self::check(self.cluster.drop_pending(filter).map(|_| ()));
+    }
+
+    /// The last message in flight that matches `filter`.
+    fn newest(&self, filter: &Filter) -> Option<Envelope> {
+        self.cluster
+            .network()
+            .pending()
+            .into_iter()
+            .rev()
+            .find(|m| filter.matches(&m.envelope))
+            .map(|m| m.envelope.clone())
+    }
+
+    /// The last message in flight that matches `filter`, removed from the network with
+    /// everything else that matches.
+    fn take(&mut self, filter: Filter) -> Option<Envelope> {
+        let taken = self.newest(&filter);
+        self.lose(&filter);
+        taken
+    }
+
     /// `candidate` times out and only `voter` hears its RequestVote; the answer is lost, so
     /// the candidate stays candidate. The voter adopts the new term (a leader steps down)
     /// and grants or refuses; its log is untouched.
@@ -180,16 +248,9 @@ impl History {
         if self.role(candidate) == Role::Leader || candidate == voter {
             return;
         }
-        self.cluster.partition(&[vec![candidate, voter]]);
-        Self::check(self.cluster.time_out(candidate));
-        let request = Filter {
-            from: Some(candidate),
-            to: Some(voter),
-            kind: Some(MessageKind::RequestVote),
-        };
-        Self::check(self.cluster.deliver_pending(&request).map(|_| ()));
-        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
-        self.cluster.heal();
+        self.exchange(candidate, voter, |h| {
+            h.deliver(&link(candidate, voter, MessageKind::RequestVote))
+        });
     }
 
     /// The leader's heartbeat reaches `follower` (and no one else); refusals go back so the
@@ -200,59 +261,11 @@ impl History {
         if self.role(leader) != Role::Leader || leader == follower {
             return None;
         }
-        self.cluster.partition(&[vec![leader, follower]]);
-        Self::check(self.cluster.time_out(leader));
-        let request = Filter {
-            from: Some(leader),
-            to: Some(follower),
-            kind: Some(MessageKind::AppendEntries),
-        };
-        let response = Filter {
-            from: Some(follower),
-            to: Some(leader),
-            kind: Some(MessageKind::AppendEntriesResponse),
-        };
-        let mut accepted = None;
-        for _ in 0..=self.log(leader).last_index() + 1 {
-            Self::check(self.cluster.deliver_pending(&request).map(|_| ()));
-            let success = self
-                .cluster
-                .network()
-                .pending()
-                .into_iter()
-                .rev()
-                .find(|m| response.matches(&m.envelope))
-                .map(|m| m.envelope.clone())
-                .filter(|envelope| {
-                    matches!(&envelope.message, Message::AppendEntriesResponse(r) if r.success)
-                });
-            if success.is_some() {
-                accepted = success;
-                break;
-            }
-            Self::check(self.cluster.deliver_pending(&response).map(|_| ()));
-            if self.role(leader) != Role::Leader {
-                break;
-            }
-        }
-        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
-        self.cluster.heal();
-        accepted
-    }
-
-    /// The last message in flight that matches `filter`, removed from the network with
-    /// everything else that matches.
-    fn take(&mut self, filter: Filter) -> Option<Envelope> {
-        let taken = self
-            .cluster
-            .network()
-            .pending()
-            .into_iter()
-            .rev()
-            .find(|m| filter.matches(&m.envelope))
-            .map(|m| m.envelope.clone());
-        Self::check(self.cluster.drop_pending(&filter).map(|_| ()));
-        taken
+        self.exchange(leader, follower, |h| {
+            h.back_off_to_acceptance(leader, follower)?;
+            h.deliver(&link(leader, follower, MessageKind::AppendEntries));
+            h.newest(&link(follower, leader, MessageKind::AppendEntriesResponse))
+        })
     }
 
     /// `candidate` times out with only `to` connected; returns its RequestVote to `to`,
@@ -261,12 +274,9 @@ impl History {
         if self.role(candidate) == Role::Leader || candidate == to {
             return None;
         }
-        self.cluster.partition(&[vec![candidate, to]]);
-        Self::check(self.cluster.time_out(candidate));
-        let taken = self.take(link(candidate, to, MessageKind::RequestVote));
-        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
-        self.cluster.heal();
-        taken
+        self.exchange(candidate, to, |h| {
+            h.take(link(candidate, to, MessageKind::RequestVote))
+        })
     }
 
     /// The leader's heartbeat to `to`, undelivered.
@@ -274,12 +284,9 @@ impl History {
         if self.role(leader) != Role::Leader || leader == to {
             return None;
         }
-        self.cluster.partition(&[vec![leader, to]]);
-        Self::check(self.cluster.time_out(leader));
-        let taken = self.take(link(leader, to, MessageKind::AppendEntries));
-        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
-        self.cluster.heal();
-        taken
+        self.exchange(leader, to, |h| {
+            h.take(link(leader, to, MessageKind::AppendEntries))
+        })
     }
 
     /// `candidate` runs for election heard by `from` and `others`; `from`'s answer is
@@ -293,31 +300,23 @@ impl History {
         if self.role(candidate) == Role::Leader || candidate == from {
             return None;
         }
-        let mut members = vec![candidate, from];
-        members.extend(
-            others
-                .iter()
-                .copied()
-                .filter(|&o| o != candidate && o != from),
-        );
+        let others: Vec<NodeId> = others
+            .iter()
+            .copied()
+            .filter(|&o| o != candidate && o != from)
+            .collect();
+        let members = [&[candidate, from][..], &others].concat();
         self.cluster.partition(&[members]);
         Self::check(self.cluster.time_out(candidate));
-        let requests = Filter {
+        self.deliver(&Filter {
             from: Some(candidate),
             to: None,
             kind: Some(MessageKind::RequestVote),
-        };
-        Self::check(self.cluster.deliver_pending(&requests).map(|_| ()));
+        });
         let taken = self.take(link(from, candidate, MessageKind::RequestVoteResponse));
         // The answer is delayed and `from` out of reach while the election finishes.
-        let mut rest = vec![candidate];
-        rest.extend(
-            others
-                .iter()
-                .copied()
-                .filter(|&o| o != candidate && o != from),
-        );
-        self.cluster.partition(&[rest]);
+        self.cluster
+            .partition(&[[&[candidate][..], &others].concat()]);
         Self::check(self.cluster.stabilize(SETTLE_LIMIT).map(|_| ()));
         self.cluster.heal();
         taken
@@ -328,17 +327,10 @@ impl History {
         if self.role(leader) != Role::Leader || leader == from {
             return None;
         }
-        self.cluster.partition(&[vec![leader, from]]);
-        Self::check(self.cluster.time_out(leader));
-        Self::check(
-            self.cluster
-                .deliver_pending(&link(leader, from, MessageKind::AppendEntries))
-                .map(|_| ()),
-        );
-        let taken = self.take(link(from, leader, MessageKind::AppendEntriesResponse));
-        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
-        self.cluster.heal();
-        taken
+        self.exchange(leader, from, |h| {
+            h.deliver(&link(leader, from, MessageKind::AppendEntries));
+            h.take(link(from, leader, MessageKind::AppendEntriesResponse))
+        })
     }
 
     /// The leader's AppendEntries to `follower` that the follower will accept: refusals
@@ -348,23 +340,21 @@ impl History {
         if self.role(leader) != Role::Leader || leader == follower {
             return None;
         }
-        self.cluster.partition(&[vec![leader, follower]]);
-        Self::check(self.cluster.time_out(leader));
+        self.exchange(leader, follower, |h| {
+            h.back_off_to_acceptance(leader, follower)
+        })
+    }
+
+    /// Within an [`exchange`](Self::exchange) the leader started: delivers its requests to
+    /// `follower` and the refusals back (the leader backs off by one each time) until the
+    /// request in flight is one the follower accepts, and returns it, undelivered. None if
+    /// the leader steps down or the follower never accepts.
+    fn back_off_to_acceptance(&mut self, leader: NodeId, follower: NodeId) -> Option<Envelope> {
         let request = link(leader, follower, MessageKind::AppendEntries);
         let response = link(follower, leader, MessageKind::AppendEntriesResponse);
-        let mut accepted = None;
         for _ in 0..=self.log(leader).last_index() + 1 {
-            let Some(next) = self
-                .cluster
-                .network()
-                .pending()
-                .into_iter()
-                .rev()
-                .find(|m| request.matches(&m.envelope))
-                .map(|m| m.envelope.clone())
-            else {
-                break;
-            };
+            let next = self.newest(&request)?;
+            // What the follower would answer, asked of a copy of it.
             let mut copy = self.cluster.node(follower).clone();
             let mut out = crate::raft::Output::default();
             copy.step(leader, &next.message, &mut out);
@@ -372,18 +362,15 @@ impl History {
                 |reply| matches!(&reply.message, Message::AppendEntriesResponse(r) if r.success),
             );
             if passes {
-                accepted = Some(next);
-                break;
+                return Some(next);
             }
-            Self::check(self.cluster.deliver_pending(&request).map(|_| ()));
-            Self::check(self.cluster.deliver_pending(&response).map(|_| ()));
+            self.deliver(&request);
+            self.deliver(&response);
             if self.role(leader) != Role::Leader {
-                break;
+                return None;
             }
         }
-        Self::check(self.cluster.drop_pending(&Filter::default()).map(|_| ()));
-        self.cluster.heal();
-        accepted
+        None
     }
 
     /// Makes `node` a follower in exactly term `term` (above its own): another node's

@@ -5,12 +5,11 @@
 //! then, who leads, in which term? (§5.1, §5.3, §5.4)
 
 use super::GeneratorKind;
-use super::draft::{Draft, describe_node, state_lines};
+use super::draft::{Draft, describe_node, first_tick, state_lines};
 use super::history::{History, pick, shuffle};
-use crate::raft::{NodeId, Role};
+use crate::raft::{Cluster, NodeId, Role};
 use crate::rng::SplitMix64;
 use crate::scenario::question::Question;
-use crate::scenario::script;
 
 /// Ticks the look-ahead allows for the cluster to settle.
 const HORIZON: u64 = 600;
@@ -21,6 +20,19 @@ pub enum Split {
     LeaderInMinority,
     /// The old leader keeps the majority; the minority only raised terms.
     LeaderInMajority,
+}
+
+/// What "once the cluster has settled" means in these questions: there is a leader, and
+/// every other node is its follower, with its log and its commitIndex.
+pub fn settled(cluster: &Cluster) -> bool {
+    cluster.leader().is_some_and(|leader| {
+        let lead = cluster.node(leader);
+        cluster.nodes().iter().all(|node| {
+            node.log() == lead.log()
+                && node.commit_index() == lead.commit_index()
+                && (node.id() == leader || node.role() == Role::Follower)
+        })
+    })
 }
 
 pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, String>> {
@@ -35,13 +47,9 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
     );
     let size = pick(rng, &[3, 5, 5]);
     let majority = (size / 2 + 1) as usize;
-    let mut h = History::new(size);
-    let mut ids: Vec<NodeId> = (1..=size).collect();
-    shuffle(rng, &mut ids);
+    let (mut h, ids) = History::established(rng, size);
     let old_leader = ids[0];
     let rest: Vec<NodeId> = ids[1..].to_vec();
-    h.elect(old_leader, &rest);
-    h.replicate(old_leader, rng.range(1, 3), &rest);
 
     // The sides: the minority holds 1 .. majority - 1 nodes.
     let minority_size = rng.range(1, majority as u64) as usize;
@@ -128,27 +136,8 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
         groups(&majority_side)
     );
 
-    // Look ahead (without a trace) for when the healed cluster has settled: one leader,
-    // and every node a follower with the leader's log and commitIndex.
-    let probe = script::parse(&state.join("\n"), 1).ok()?;
-    let mut cluster = script::start(&probe, false).ok()?;
-    let mut settled = None;
-    for _ in 0..HORIZON {
-        cluster.tick().ok()?;
-        if let Some(leader) = cluster.leader() {
-            let lead = cluster.node(leader);
-            let agreed = cluster.nodes().iter().all(|node| {
-                node.log() == lead.log()
-                    && node.commit_index() == lead.commit_index()
-                    && (node.id() == leader || node.role() == Role::Follower)
-            });
-            if agreed {
-                settled = Some(cluster.now());
-                break;
-            }
-        }
-    }
-    let settled = settled?;
+    // Look ahead for when the healed cluster has settled.
+    let settled = first_tick(&state, HORIZON, settled)?;
 
     let watched = pick(rng, &minority);
     let (question_text, ask) = match asked {

@@ -93,15 +93,7 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
     // The leader wins (again) without the follower, so it knows nothing of the follower's
     // log: nextIndex starts past its own last entry.
     h.step_down(follower);
-    h.step_down(leader);
-    let voters: Vec<NodeId> = h
-        .possible_voters(leader)
-        .into_iter()
-        .filter(|&v| v != follower)
-        .collect();
-    if !h.elect(leader, &voters) {
-        return None;
-    }
+    let voters = h.reelect_without(leader, follower)?;
     if rng.chance(0.4) {
         h.replicate(leader, rng.range(1, 3), &voters);
     }

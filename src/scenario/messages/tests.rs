@@ -32,19 +32,21 @@ fn block(info: &str, body: &str) -> String {
     format!("# Raft\n\n## Q\n\n```{info}\n{body}\n```\n")
 }
 
-const HEARTBEAT: &str = r#"{
-  "term": 5,
-  "leaderId": 1,
-  "prevLogIndex": 8,
-  "prevLogTerm": 4,
-  "entries": [],
-  "leaderCommit": 10
-}"#;
+/// The seed notes' first heartbeat, as they write it (seven lines).
+fn heartbeat() -> &'static str {
+    let seed = include_str!("../../../tests/fixtures/notes/seed/raft_anki.md");
+    let start = seed
+        .find("{\n  \"term\": 5,\n  \"leaderId\": 1,")
+        .expect("the seed's heartbeat");
+    let end = start + seed[start..].find("\n}").expect("its end") + "\n}".len();
+    &seed[start..end]
+}
 
 #[test]
 fn consistent_messages_of_every_kind_pass() {
     let body = format!(
-        "{HEARTBEAT}\n{}\n{}\n{}\n{}",
+        "{}\n{}\n{}\n{}\n{}",
+        heartbeat(),
         r#"{"term": 5, "candidateId": 3, "lastLogIndex": 10, "lastLogTerm": 4}"#,
         r#"{"term": 5, "voteGranted": true}"#,
         r#"{"term": 5, "success": false, "conflictTerm": 4, "conflictIndex": 6}"#,
@@ -211,8 +213,9 @@ fn mistyped_fields_say_what_they_should_be() {
 fn fields_of_two_messages_in_one_object() {
     // No follower simulation either, for a block with a message it cannot read.
     let body = format!(
-        "{}\n{HEARTBEAT}",
-        r#"{"term": 5, "leaderId": 1, "candidateId": 3}"#
+        "{}\n{}",
+        r#"{"term": 5, "leaderId": 1, "candidateId": 3}"#,
+        heartbeat()
     );
     let (code, line, message) = only(&block("json follower term 5 log 1 1 1 4 4 4 4 4", &body));
     assert_eq!((code, line), (code::FIELDS, 6));
@@ -305,8 +308,9 @@ fn a_list_of_messages_is_a_warning() {
 #[test]
 fn a_stated_follower_gets_a_note_per_request() {
     let body = format!(
-        "{HEARTBEAT}\n\n{}\n{}",
-        HEARTBEAT.replace("\"prevLogIndex\": 8", "\"prevLogIndex\": 9"),
+        "{}\n\n{}\n{}",
+        heartbeat(),
+        heartbeat().replace("\"prevLogIndex\": 8", "\"prevLogIndex\": 9"),
         r#"{"term": 5, "success": true}"#
     );
     let found = check(&block(
@@ -336,7 +340,7 @@ fn a_stated_follower_gets_a_note_per_request() {
         Path::new("n.md"),
         &block(
             "json follower term 5 log 1 1 1 4 4 4 4 4 commit 7",
-            HEARTBEAT,
+            heartbeat(),
         ),
     );
     assert!(

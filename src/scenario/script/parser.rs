@@ -829,10 +829,7 @@ fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptErro
             field,
         });
     }
-    let (name, token) = cursor.required_word(
-        "a property",
-        Some("properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]"),
-    )?;
+    let (name, token) = cursor.required_word("a property", Some(PROPERTIES_HELP))?;
     let property = match name.as_str() {
         "role" => {
             let (word, token) = cursor.required_word("a role", None)?;
@@ -855,17 +852,23 @@ fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptErro
                 NodeProperty::MatchIndex(peer, value)
             }
         }
-        other => {
-            return Err(cursor.error_token(
-                &token,
-                format!("unknown property `{other}`"),
-                suggestion(other, PROPERTIES).as_deref().or(Some(
-                    "properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]",
-                )),
-            ));
-        }
+        other => return Err(unknown_property(cursor, &token, other)),
     };
     Ok(Expect::Node { node, property })
+}
+
+const PROPERTIES_HELP: &str =
+    "properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]";
+
+/// A word after a node id in `expect` or `ask` that names no property.
+fn unknown_property(cursor: &Cursor<'_>, token: &Token, word: &str) -> ScriptError {
+    cursor.error_token(
+        token,
+        format!("unknown property `{word}`"),
+        suggestion(word, PROPERTIES)
+            .as_deref()
+            .or(Some(PROPERTIES_HELP)),
+    )
 }
 
 /// `[FOLLOWER]` after `nextIndex` or `matchIndex`.
@@ -950,10 +953,7 @@ fn parse_query(cursor: &mut Cursor<'_>, size: u32) -> Result<Query, ScriptError>
             )),
         };
     }
-    let (name, token) = cursor.required_word(
-        "a property",
-        Some("properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]"),
-    )?;
+    let (name, token) = cursor.required_word("a property", Some(PROPERTIES_HELP))?;
     let property = match name.as_str() {
         "role" => Property::Role,
         "term" => Property::Term,
@@ -963,15 +963,7 @@ fn parse_query(cursor: &mut Cursor<'_>, size: u32) -> Result<Query, ScriptError>
         "lastApplied" => Property::LastApplied,
         "nextIndex" => Property::NextIndex(bracketed_peer(cursor, &name, size)?),
         "matchIndex" => Property::MatchIndex(bracketed_peer(cursor, &name, size)?),
-        other => {
-            return Err(cursor.error_token(
-                &token,
-                format!("unknown property `{other}`"),
-                suggestion(other, PROPERTIES).as_deref().or(Some(
-                    "properties: role, term, votedFor, log, commitIndex, lastApplied, nextIndex[N], matchIndex[N]",
-                )),
-            ));
-        }
+        other => return Err(unknown_property(cursor, &token, other)),
     };
     Ok(Query::Node { node, property })
 }

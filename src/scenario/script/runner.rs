@@ -564,22 +564,10 @@ fn judge(
     (outcome, reasons)
 }
 
-/// The notes `from` wrote in the step that sent the message at `position`.
+/// The notes `from` wrote in the step that sent the message at `position`: those about its
+/// reply if there are any, else all.
 fn notes_behind(trace: &[crate::raft::TraceEvent], position: usize, from: NodeId) -> Vec<Reason> {
-    let mut reasons = Vec::new();
-    for event in trace[..position].iter().rev() {
-        match &event.event {
-            Event::Note { node, note, .. } if *node == from => reasons.push(Reason {
-                node: *node,
-                tick: event.tick,
-                note: note.clone(),
-            }),
-            Event::Sent { message, .. } if message.from == from => {}
-            Event::Dropped { message, .. } if message.from == from => {}
-            _ => break,
-        }
-    }
-    reasons.reverse();
+    let reasons = super::observe::step_notes(trace, position, from);
     let replies: Vec<Reason> = reasons
         .iter()
         .filter(|r| r.note.concerns().contains(&Aspect::Reply))
