@@ -9,6 +9,7 @@
 
 mod collection;
 mod diagram;
+mod first_entry;
 mod highlight;
 mod html;
 mod math;

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -17,6 +17,7 @@ use zip::write::{SimpleFileOptions, ZipWriter};
 
 use super::ExportError;
 use super::collection::{CollectionWriter, StoredNote};
+use super::first_entry;
 use super::media::{MediaFile, MediaSet};
 use super::model::NoteType;
 use super::render::RenderedNote;
@@ -186,18 +187,22 @@ fn zip_package(package: &Path, collection: &Path, media: &[MediaFile]) -> Result
             source,
         }
     };
-    let file = File::create(package).map_err(io_error("create", package))?;
-    let mut zip = ZipWriter::new(BufWriter::with_capacity(256 * 1024, file));
-    // Level 1: the collection is mostly repetitive HTML, which fast deflate already
-    // shrinks ~5x; higher levels cost several times the time for a few percent.
+    let mut file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(package)
+        .map_err(io_error("create", package))?;
+    first_entry::write_first_entry(&mut file, "collection.anki2", collection)
+        .map_err(io_error("compress", collection))?;
+    let mut zip = ZipWriter::new_append(file)?;
+    // Level 1, as for the collection: the media index is tiny, and media that are not
+    // already compressed are mostly text (SVG).
     let deflate = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(1));
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
-
-    zip.start_file("collection.anki2", deflate)?;
-    let mut db = File::open(collection).map_err(io_error("read", collection))?;
-    std::io::copy(&mut db, &mut zip).map_err(io_error("compress", collection))?;
 
     let names: BTreeMap<String, &str> = media
         .iter()
@@ -218,15 +223,7 @@ fn zip_package(package: &Path, collection: &Path, media: &[MediaFile]) -> Result
         let mut source = File::open(&file.path).map_err(io_error("read", &file.path))?;
         std::io::copy(&mut source, &mut zip).map_err(io_error("read", &file.path))?;
     }
-    let mut inner = zip.finish()?;
-    inner.flush().map_err(io_error("write", package))?;
-    inner
-        .into_inner()
-        .map_err(|error| ExportError::Io {
-            action: "write",
-            path: package.to_owned(),
-            source: error.into_error(),
-        })?
+    zip.finish()?
         .sync_all()
         .map_err(io_error("write", package))?;
     Ok(())
