@@ -36,8 +36,10 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
     if input::report_to_stderr(&notes)? {
         return Ok(Outcome::Problems);
     }
-    // The notes' text and diagnostics are no longer needed: free them before exporting.
-    let input::LoadedNotes { cards, .. } = notes;
+    // The notes' text and diagnostics are no longer needed: free them before exporting
+    // (a destructuring `let` would keep them until the end of this function).
+    let cards = std::mem::take(&mut notes.cards);
+    drop(notes);
     let now = super::now()?;
     let bar = progress_bar(cards.len());
     let result = export::export_notes(&cards, &args.out, now.0, args.instances, &|stored| {

@@ -135,14 +135,6 @@ impl StoredNote {
     }
 }
 
-/// Consecutive notes (by position) of one deck and note type.
-struct DeckRun {
-    deck: i64,
-    model: i64,
-    first: i64,
-    last: i64,
-}
-
 pub struct CollectionWriter {
     conn: Connection,
     now_ms: i64,
@@ -152,7 +144,6 @@ pub struct CollectionWriter {
     decks: BTreeMap<String, (i64, String)>,
     guids: HashSet<String>,
     last_deck: Option<(String, i64)>,
-    deck_runs: Vec<DeckRun>,
     /// Notes expected in total: ids count back from now so the last one is `now`.
     total: usize,
     written: usize,
@@ -181,14 +172,12 @@ impl CollectionWriter {
             decks: BTreeMap::new(),
             guids: HashSet::with_capacity(total),
             last_deck: None,
-            deck_runs: Vec::new(),
             total,
             written: 0,
         })
     }
 
-    /// Add one note. Notes are numbered in the order they are added; their cards are
-    /// written in bulk by `finish`.
+    /// Add one note and its cards (one per template), numbered in the order they are added.
     pub fn add(&mut self, note: &StoredNote) -> Result<(), ExportError> {
         let model = self
             .models
@@ -202,6 +191,7 @@ impl CollectionWriter {
                 found: note.field_count,
             });
         }
+        let templates = model.templates.len() as i64;
         if !self.guids.insert(note.guid.clone()) {
             return Err(ExportError::DuplicateGuid(note.guid.clone()));
         }
@@ -210,19 +200,12 @@ impl CollectionWriter {
         }
         let deck = self.deck(&note.deck);
         let position = self.written as i64;
-        match self.deck_runs.last_mut() {
-            Some(run) if run.deck == deck && run.model == note.model => run.last = position,
-            _ => self.deck_runs.push(DeckRun {
-                deck,
-                model: note.model,
-                first: position,
-                last: position,
-            }),
-        }
+        // Unique, increasing, and the last note is stamped exactly `now`.
+        let note_id = self.now_ms - self.total as i64 + 1 + position;
         self.conn
             .prepare_cached("insert into notes values (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?
             .execute(params![
-                self.note_id(position),
+                note_id,
                 note.guid,
                 note.model,
                 self.now_secs,
@@ -231,46 +214,24 @@ impl CollectionWriter {
                 note.sort_field,
                 note.checksum,
             ])?;
-        self.written += 1;
-        Ok(())
-    }
-
-    /// Unique, increasing, and the last note is stamped exactly `now`.
-    fn note_id(&self, position: i64) -> i64 {
-        self.now_ms - self.total as i64 + 1 + position
-    }
-
-    /// One card per template per note, a statement per run of notes in one deck: one
-    /// `insert … select` instead of a statement per card. Card ids count back from now like
-    /// note ids; a new card's `due` is its note's position, so Anki shows them in file order.
-    fn write_cards(&self) -> Result<(), ExportError> {
-        let base = self.note_id(0);
-        for run in &self.deck_runs {
-            let templates = self
-                .models
-                .iter()
-                .find(|model| model.id == run.model)
-                .map_or(0, |model| model.templates.len()) as i64;
-            for ord in 0..templates {
-                self.conn
-                    .prepare_cached(
-                        "insert into cards select
-                            ?1 + (id - ?2) * ?3 + ?4, id, ?5, ?4, ?6, -1, 0, 0, id - ?2 + 1,
-                            0, 0, 0, 0, 0, 0, 0, 0, ''
-                         from notes where id between ?7 and ?8 order by id",
-                    )?
-                    .execute(params![
-                        self.now_ms - self.total as i64 * templates + 1,
-                        base,
-                        templates,
-                        ord,
-                        run.deck,
-                        self.now_secs,
-                        self.note_id(run.first),
-                        self.note_id(run.last),
-                    ])?;
-            }
+        // Card ids count back from now like note ids; a new card's `due` is its note's
+        // position, so Anki shows them in file order.
+        let first_card = self.now_ms - self.total as i64 * templates + 1 + position * templates;
+        let mut insert_card = self.conn.prepare_cached(
+            "insert into cards values
+                (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+        )?;
+        for ord in 0..templates {
+            insert_card.execute(params![
+                first_card + ord,
+                note_id,
+                deck,
+                ord,
+                self.now_secs,
+                position + 1,
+            ])?;
         }
+        self.written += 1;
         Ok(())
     }
 
@@ -346,7 +307,6 @@ impl CollectionWriter {
                 dconf.to_string(),
             ],
         )?;
-        self.write_cards()?;
         self.conn.execute_batch(INDEXES)?;
         self.conn.execute_batch("commit")?;
         self.conn.close().map_err(|(_, error)| error)?;
