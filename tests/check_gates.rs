@@ -2,10 +2,10 @@
 //! too: `sync` and `export` stop with exit 1 and write nothing, `quiz` reviews the cards as
 //! last synced. The notes `check` prints (what a stated follower does) are `check`'s alone.
 
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
+mod common;
+use common::Place;
 
 const GOOD: &str = "# Raft
 
@@ -36,37 +36,6 @@ const IMPOSSIBLE_MESSAGE: &str = "# Raft
  \"entries\": [{\"index\": 10, \"term\": 5}], \"leaderCommit\": 9}
 ```
 ";
-
-struct Place {
-    dir: tempfile::TempDir,
-}
-
-impl Place {
-    fn new() -> Place {
-        Place {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) {
-        fs::write(self.path(name), text).unwrap();
-    }
-
-    fn mdcards(&self) -> Command {
-        let mut command = Command::cargo_bin("mdcards").unwrap();
-        command
-            .current_dir(self.dir.path())
-            .env("MDCARDS_DB", self.path("reviews.sqlite3"))
-            .env("MDCARDS_NOW", "2026-03-10T10:00:00Z")
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1");
-        command
-    }
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).unwrap()
