@@ -90,21 +90,7 @@ fn import_shows_deck_tree_note_type_fields_tags_and_media() {
     let log = &result["log"];
     let state = &result["state"];
     assert_eq!(log["new"], 3, "{log:#}");
-    for kind in [
-        "duplicate",
-        "conflicting",
-        "missing_notetype",
-        "missing_deck",
-        "first_field_match",
-        "empty_first_field",
-    ] {
-        assert_eq!(log[kind], 0, "{kind}: {log:#}");
-    }
-    assert_eq!(
-        state["integrity_problems"],
-        Value::Array(vec![]),
-        "{state:#}"
-    );
+    anki::assert_clean(&result);
     for deck in ["Mohan", "Mohan::DeepWork", "Mohan::DeepWork::Raft"] {
         assert!(
             state["decks"].as_array().unwrap().iter().any(|d| d == deck),

@@ -192,26 +192,6 @@ fn mdcards_export(notes: &Path, out: &Path, now: &str, instances: &str) -> Strin
     stderr
 }
 
-fn assert_clean(result: &Value) {
-    let log = &result["log"];
-    for kind in [
-        "duplicate",
-        "conflicting",
-        "missing_notetype",
-        "missing_deck",
-        "first_field_match",
-        "empty_first_field",
-    ] {
-        assert_eq!(log[kind], 0, "{kind}: {log:#}");
-    }
-    assert_eq!(
-        result["state"]["integrity_problems"],
-        Value::Array(vec![]),
-        "{:#}",
-        result["state"]
-    );
-}
-
 fn notes_of(state: &Value) -> &Vec<Value> {
     state["notes"].as_array().unwrap()
 }
@@ -230,7 +210,7 @@ fn scenario_notes_import_into_anki_and_reexports_update_them() {
         "{stderr}"
     );
     let result = anki::import(&python, &collection, &out);
-    assert_clean(&result);
+    anki::assert_clean(&result);
     // 1 plain card, 3 instances, the asking card and the recall card.
     assert_eq!(result["log"]["new"], 6, "{:#}", result["log"]);
     let state = &result["state"];
@@ -285,7 +265,7 @@ fn scenario_notes_import_into_anki_and_reexports_update_them() {
     );
     mdcards_export(&notes, &out, "2026-01-03T03:04:05Z", "3");
     let result = anki::import(&python, &collection, &out);
-    assert_clean(&result);
+    anki::assert_clean(&result);
     assert_eq!(result["log"]["new"], 0, "{:#}", result["log"]);
     assert_eq!(result["log"]["updated"], 6, "{:#}", result["log"]);
     assert_eq!(notes_of(&result["state"]).len(), 6);
@@ -297,7 +277,7 @@ fn scenario_notes_import_into_anki_and_reexports_update_them() {
     // One more instance: one new note, the others unchanged.
     mdcards_export(&notes, &out, "2026-01-04T03:04:05Z", "4");
     let result = anki::import(&python, &collection, &out);
-    assert_clean(&result);
+    anki::assert_clean(&result);
     assert_eq!(result["log"]["new"], 1, "{:#}", result["log"]);
     assert_eq!(notes_of(&result["state"]).len(), 7);
     anki::note(&result["state"], &format!("{generator} #4"));
@@ -330,7 +310,7 @@ fn builtin_deck_exports_its_scenarios_and_imports_cleanly() {
     let collection = dir.path().join("col.anki2");
     mdcards_export(&builtin, &out, "2026-01-02T03:04:05Z", &k.to_string());
     let result = anki::import(&python, &collection, &out);
-    assert_clean(&result);
+    anki::assert_clean(&result);
     assert_eq!(result["log"]["new"], expected, "{:#}", result["log"]);
     let state = &result["state"];
     assert_eq!(notes_of(state).len(), expected);
@@ -348,7 +328,7 @@ fn builtin_deck_exports_its_scenarios_and_imports_cleanly() {
     // Exported again later: updates only.
     mdcards_export(&builtin, &out, "2026-01-03T03:04:05Z", &k.to_string());
     let result = anki::import(&python, &collection, &out);
-    assert_clean(&result);
+    anki::assert_clean(&result);
     assert_eq!(result["log"]["new"], 0);
     assert_eq!(result["log"]["updated"], expected);
     assert_eq!(notes_of(&result["state"]).len(), expected);

@@ -2,56 +2,19 @@
 //! limits and days behave like Anki, and odd situations end cleanly.
 
 use std::fs;
-use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-const NOW: &str = "2026-03-10T10:00:00Z";
+mod common;
+use common::{NOW, Place};
+
 const TOMORROW: &str = "2026-03-11T10:00:00Z";
 
-struct Place {
-    dir: tempfile::TempDir,
-}
-
 impl Place {
-    fn new() -> Place {
-        Place {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn db(&self) -> PathBuf {
-        self.path("reviews.sqlite3")
-    }
-
-    fn write(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.path(name);
-        fs::write(&path, text).unwrap();
-        path
-    }
-
-    fn mdcards(&self, now: &str) -> Command {
-        let mut command = Command::cargo_bin("mdcards").unwrap();
-        command
-            .current_dir(self.dir.path())
-            .env("MDCARDS_DB", self.db())
-            .env("MDCARDS_NOW", now)
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1")
-            .env_remove("VISUAL")
-            .env_remove("EDITOR");
-        command
-    }
-
     /// Run a quiz with these input lines; returns (stdout, stderr).
     fn quiz(&self, now: &str, args: &[&str], input: &str) -> (String, String) {
         let output = self
-            .mdcards(now)
+            .mdcards_at(now)
             .arg("quiz")
             .args(args)
             .write_stdin(input)
@@ -97,7 +60,7 @@ Heartbeats.
 fn bare_mdcards_quizzes_the_builtin_deck() {
     let place = Place::new();
     let output = place
-        .mdcards(NOW)
+        .mdcards_at(NOW)
         .write_stdin("\n3\nq\n")
         .assert()
         .success()
@@ -270,7 +233,7 @@ fn a_database_that_is_not_ours_is_an_error_and_untouched() {
     place.write("raft.md", NOTES);
     fs::write(place.db(), NOTES).unwrap();
     place
-        .mdcards(NOW)
+        .mdcards_at(NOW)
         .args(["quiz", "raft.md"])
         .write_stdin("")
         .assert()
@@ -285,7 +248,7 @@ fn a_read_only_database_path_is_an_error() {
     let place = Place::new();
     place.write("raft.md", NOTES);
     place
-        .mdcards(NOW)
+        .mdcards_at(NOW)
         .env("MDCARDS_DB", "/proc/mdcards/reviews.sqlite3")
         .args(["quiz", "raft.md"])
         .write_stdin("")
@@ -299,7 +262,7 @@ fn a_read_only_database_path_is_an_error() {
 fn quiz_help_documents_plain_mode() {
     let place = Place::new();
     let output = place
-        .mdcards(NOW)
+        .mdcards_at(NOW)
         .args(["quiz", "--help"])
         .assert()
         .success()

@@ -4,95 +4,17 @@
 //! Needs python3; without it the tests are skipped, unless CI=true, where that fails them.
 
 use std::path::Path;
-use std::process::Command;
 
-const NOW: &str = "2026-03-10T10:00:00Z";
+mod pty;
+use pty::{python, quiz_script as script, stty_lines};
 
-/// Runs `sh -c SCRIPT` in a pty, feeding `keys` (each after its expected text appeared),
-/// and returns everything the terminal showed plus the exit status of the shell.
-const DRIVER: &str = r#"
-import os, pty, sys, time, select, json, re, fcntl, termios, struct
-script, steps = sys.argv[1], json.loads(sys.argv[2])
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp("sh", ["sh", "-c", script])
-fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
-out = b""
-mark = 0
-def plain(data):
-    return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", data)
-def read_until(pattern, timeout=20.0):
-    global out
-    end = time.time() + timeout
-    while pattern.encode() not in plain(out[mark:]):
-        left = end - time.time()
-        if left <= 0:
-            sys.stdout.buffer.write(out)
-            sys.exit("timed out waiting for %r" % pattern)
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
-for expect, key in steps:
-    read_until(expect)
-    mark = len(out)  # later steps wait for new output
-    os.write(fd, key.encode())
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-_, status = os.waitpid(pid, 0)
-sys.stdout.buffer.write(out)
-sys.stdout.buffer.write(b"\n[exit %d]\n" % os.waitstatus_to_exitcode(status))
-"#;
-
-fn python() -> Option<&'static str> {
-    let found = Command::new("python3")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
-        return Some("python3");
-    }
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("python3 is required for the terminal tests (CI=true)");
-    }
-    eprintln!("skipping: python3 not found");
-    None
-}
-
+/// Each step: the text to wait for, then one key (or escape sequence) to send.
 fn run_in_pty(dir: &Path, script: &str, steps: &[(&str, &str)]) -> String {
-    let python = python().expect("checked by the caller");
-    let steps = serde_json::to_string(steps).unwrap();
-    let output = Command::new(python)
-        .current_dir(dir)
-        .args(["-c", DRIVER, script, &steps])
-        .env("MDCARDS_DB", dir.join("reviews.sqlite3"))
-        .env("MDCARDS_NOW", NOW)
-        .env("TZ", "UTC")
-        .env("TERM", "xterm")
-        // Never a real editor, whatever the machine has configured.
-        .env("VISUAL", "true")
-        .env("EDITOR", "true")
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "pty driver failed: {}\n{text}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    text
+    let steps: Vec<(&str, Vec<String>)> = steps
+        .iter()
+        .map(|&(expect, key)| (expect, vec![key.to_owned()]))
+        .collect();
+    pty::run_in_pty(dir, script, &steps)
 }
 
 fn reviews(dir: &Path) -> i64 {
@@ -107,22 +29,6 @@ fn notes(dir: &Path) {
         "# Raft\n\n## What is a term?\n\nA logical clock.\n\n## Who can vote?\n\nEvery server.\n",
     )
     .unwrap();
-}
-
-fn script(args: &str) -> String {
-    // `stty -g` before and after: the terminal settings must come back unchanged.
-    format!(
-        "stty -g; {} quiz {args} 2>/dev/null; echo \"[mdcards $?]\"; stty -g",
-        Path::new(env!("CARGO_BIN_EXE_mdcards")).display()
-    )
-}
-
-fn stty_lines(out: &str) -> Vec<String> {
-    out.lines()
-        .map(|l| l.trim_matches(|c: char| c == '\r' || c.is_whitespace()))
-        .filter(|l| l.len() > 20 && l.split(':').count() > 10)
-        .map(str::to_owned)
-        .collect()
 }
 
 #[test]

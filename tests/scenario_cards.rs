@@ -209,6 +209,14 @@ ask 1 -> 3 voteGranted
     let silent = validate(&card_with("cluster 3\ntimeout 1\n", 10));
     assert_eq!(silent[0].code, "scenario-no-question");
     assert_eq!(silent[0].severity, Severity::Warning);
+    // Expectations alone make a recall card the simulator checks: no warning.
+    assert!(
+        validate(&card_with(
+            "cluster 3\ntimeout 1\nexpect 1 role candidate\n",
+            10
+        ))
+        .is_empty()
+    );
 
     assert!(validate(&card_with("generate leader-commit\n", 10)).is_empty());
     assert!(validate(&card_with(SEED_VOTE, 10)).is_empty());

@@ -1,43 +1,13 @@
 //! `mdcards sync`: the summary and per-card lines a user reads after editing notes.
 
 use std::fs;
-use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::str::contains;
 
-struct Place {
-    dir: tempfile::TempDir,
-}
+mod common;
+use common::Place;
 
 impl Place {
-    fn new() -> Place {
-        Place {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn write(&self, name: &str, text: &str) {
-        let path = self.path(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-
-    fn mdcards(&self) -> Command {
-        let mut command = Command::cargo_bin("mdcards").unwrap();
-        command
-            .current_dir(self.dir.path())
-            .env("MDCARDS_DB", self.path("reviews.sqlite3"))
-            .env("MDCARDS_NOW", "2026-03-10T10:00:00Z")
-            .env("TZ", "UTC")
-            .env("NO_COLOR", "1");
-        command
-    }
-
     fn sync(&self, args: &[&str]) -> String {
         let output = self
             .mdcards()
@@ -209,7 +179,7 @@ fn the_builtin_deck_syncs_by_name() {
 fn a_closed_pipe_ends_quietly() {
     let place = Place::new();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mdcards"))
-        .current_dir(place.dir.path())
+        .current_dir(place.path(""))
         .env("MDCARDS_DB", place.path("reviews.sqlite3"))
         .arg("sync")
         .stdout(std::process::Stdio::piped())

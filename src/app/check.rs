@@ -10,22 +10,9 @@ use super::{Outcome, input};
 use crate::cli::CheckArgs;
 
 pub fn check(args: &CheckArgs) -> Result<Outcome> {
-    let notes = input::load_notes(&args.notes)?;
-    let mut problems = notes.diagnostics;
-    let mut scenario_problems: Vec<_> = notes
-        .cards
-        .iter()
-        .flat_map(crate::scenario::validate)
-        .collect();
-    for path in notes.sources.paths() {
-        if let Some(text) = notes.sources.get(path) {
-            scenario_problems.extend(crate::scenario::messages::check_file(path, text));
-        }
-    }
-    if !scenario_problems.is_empty() {
-        problems.extend(scenario_problems);
-        sort_by_place(&mut problems, &notes.sources);
-    }
+    let mut notes = input::load_notes(&args.notes)?;
+    notes.check_scenarios(true);
+    let problems = notes.diagnostics;
     let summary = Summary::of(&problems, notes.files);
     if args.json {
         let mut out = BufWriter::new(std::io::stdout().lock());
@@ -43,21 +30,4 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
-}
-
-/// Files in reading order, then lines and columns; the sort is stable, so problems at one
-/// place keep the order their stages found them in.
-fn sort_by_place(problems: &mut [crate::notes::Diagnostic], sources: &input::Sources) {
-    let rank: std::collections::HashMap<&std::path::Path, usize> = sources
-        .paths()
-        .enumerate()
-        .map(|(i, path)| (path.as_path(), i))
-        .collect();
-    problems.sort_by_key(|d| {
-        let file = rank
-            .get(d.location.file.as_path())
-            .copied()
-            .unwrap_or(usize::MAX);
-        (file, d.location.line, d.location.col)
-    });
 }

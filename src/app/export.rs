@@ -24,15 +24,9 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
     // A wrong OUT is found before any notes are read.
     export::check_out_path(&args.out)?;
     let mut notes = input::load(&args.notes, args.deck.as_deref())?;
-    // Scenario cards are exported as the simulator answers them: a script `check` would
-    // reject (a contradicted `expect`, a run that stops) is not exported either.
-    let scenario_problems: Vec<_> = notes
-        .cards
-        .iter()
-        .filter(|card| card.scenario.is_some())
-        .flat_map(crate::scenario::validate)
-        .collect();
-    notes.diagnostics.extend(scenario_problems);
+    // Scenario cards are exported as the simulator answers them: notes `check` would reject
+    // (a contradicted `expect`, a run that stops, an impossible Raft message) are not.
+    notes.check_scenarios(false);
     if input::report_to_stderr(&notes)? {
         return Ok(Outcome::Problems);
     }

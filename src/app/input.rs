@@ -21,7 +21,7 @@ use miette::Result;
 use super::diagnostics::{self, Summary};
 use crate::cli::NotesArgs;
 use crate::deck::Card;
-use crate::notes::{self, Diagnostic};
+use crate::notes::{self, Diagnostic, Severity};
 
 /// What a set of notes yields, with what is needed to show its problems.
 #[derive(Debug, Default)]
@@ -43,6 +43,41 @@ impl LoadedNotes {
 
     pub fn summary(&self) -> Summary {
         Summary::of(&self.diagnostics, self.files)
+    }
+
+    /// Add what the parser alone does not find: every scenario script run on the simulator
+    /// (a contradicted `expect`, a script that does not parse) and every Raft message block
+    /// checked. Every command that writes runs this too, so notes `check` rejects are never
+    /// synced, quizzed or exported. `keep_notes` keeps the note-severity diagnostics (what a
+    /// stated follower does with a message), which only `check` shows.
+    pub fn check_scenarios(&mut self, keep_notes: bool) {
+        let mut found: Vec<Diagnostic> = self
+            .cards
+            .iter()
+            .filter(|card| card.scenario.is_some())
+            .flat_map(crate::scenario::validate)
+            .collect();
+        let mut card_lines: HashMap<&Path, Vec<u32>> = HashMap::new();
+        for card in &self.cards {
+            card_lines
+                .entry(card.location.file.as_path())
+                .or_default()
+                .push(card.location.line);
+        }
+        for path in self.sources.paths() {
+            if let (Some(text), Some(lines)) =
+                (self.sources.get(path), card_lines.get(path.as_path()))
+            {
+                found.extend(crate::scenario::messages::check_cards(path, text, lines));
+            }
+        }
+        if !keep_notes {
+            found.retain(|diagnostic| diagnostic.severity != Severity::Note);
+        }
+        if !found.is_empty() {
+            self.diagnostics.extend(found);
+            sort_by_place(&mut self.diagnostics, &self.sources.order);
+        }
     }
 }
 

@@ -125,7 +125,8 @@ pub fn quiz(args: &QuizArgs, global: &GlobalArgs) -> Result<Outcome> {
 /// Read the notes and bring the store up to date; a short report on stderr when anything
 /// changed. Notes with errors are not synced: the quiz goes on with the cards as last synced.
 fn sync_notes(store: &mut Store, args: &NotesArgs, now: Timestamp) -> Result<Scope> {
-    let notes = input::load_notes(args)?;
+    let mut notes = input::load_notes(args)?;
+    notes.check_scenarios(false);
     let has_errors = input::report_to_stderr(&notes)?;
     let read = ReadNotes::new(args, notes)?;
     if has_errors {
@@ -145,8 +146,9 @@ fn sync_notes(store: &mut Store, args: &NotesArgs, now: Timestamp) -> Result<Sco
 
 fn refresh_notes(store: &mut Store, args: &NotesArgs) -> Result<Refreshed, driver::Error> {
     let now = clock::now().map_err(|e| driver::Error::Io(std::io::Error::other(e.to_string())))?;
-    let notes = input::load_notes(args)
+    let mut notes = input::load_notes(args)
         .map_err(|e| driver::Error::Io(std::io::Error::other(e.to_string())))?;
+    notes.check_scenarios(false);
     if notes.has_errors() {
         return Ok(Refreshed {
             renamed: Vec::new(),

@@ -27,7 +27,8 @@ const BUILT_IN: &str = "<built-in>/";
 
 pub fn sync(args: &SyncArgs, global: &GlobalArgs) -> Result<Outcome> {
     let now = clock::now()?;
-    let notes = input::load_notes(&args.notes)?;
+    let mut notes = input::load_notes(&args.notes)?;
+    notes.check_scenarios(false);
     if input::report_to_stderr(&notes)? {
         eprintln!("sync: nothing written; fix the errors above first");
         return Ok(Outcome::Problems);

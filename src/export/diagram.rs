@@ -323,8 +323,6 @@ pub fn night_css() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::Message;
-    use crate::scenario::Timer;
 
     fn node(id: NodeId, role: Role, term: u64, log: &[u64], commit: u64) -> NodeView {
         NodeView {
@@ -342,27 +340,7 @@ mod tests {
     }
 
     fn situation() -> Situation {
-        let mut leader = node(1, Role::Leader, 3, &[1, 1, 3], 2);
-        leader.next_index = Some(vec![(2, 3), (3, 4)]);
-        leader.match_index = Some(vec![(2, 2), (3, 3)]);
-        let mut follower = node(2, Role::Follower, 3, &[1, 1], 2);
-        follower.voted_for = Some(1);
-        follower.timer = Some(Timer {
-            timeout: 12,
-            elapsed: 3,
-        });
-        let mut down = node(3, Role::Follower, 2, &[1, 1, 3], 0);
-        down.crashed = true;
-        let message = Message::from_json(
-            r#"{"term": 3, "leaderId": 1, "prevLogIndex": 2, "prevLogTerm": 1, "entries": [{"index": 3, "term": 3, "command": "x<y"}], "leaderCommit": 2}"#,
-        )
-        .unwrap();
-        Situation {
-            nodes: vec![leader, follower, down],
-            message: Some((1, 2, message)),
-            partition: vec![vec![1, 2], vec![3]],
-            options: vec!["noop on".into()],
-        }
+        Situation::sample("x<y", "noop on")
     }
 
     #[test]

@@ -273,17 +273,7 @@ fn recall_note(
     run: &ScriptRun,
     media: &MediaSet,
 ) -> Result<RenderedNote, ExportError> {
-    let start = run
-        .start
-        .as_ref()
-        .map(|cluster| Situation::of_script(script, cluster));
-    let end = run.cluster.as_ref().map(|cluster| {
-        // The end state alone: the leading partition and message belong to the start.
-        let mut end = Situation::of_script(script, cluster);
-        end.message = None;
-        end.partition.clear();
-        end
-    });
+    let (start, end) = Situation::start_and_end(script, run);
     let front = front_field(card, &[], start.as_ref(), None, media)?;
     let back = Recall {
         notes: html(card, &card.back, media),

@@ -191,17 +191,7 @@ fn asks(card: &StoredCard, script: &str) -> Asks {
 }
 
 fn recall_run(script: &Script, run: ScriptRun) -> RecallRun {
-    let start = run
-        .start
-        .as_ref()
-        .map(|cluster| Situation::of_script(script, cluster));
-    let end = run.cluster.as_ref().map(|cluster| {
-        // The end state alone: the leading partition and message belong to the start.
-        let mut end = Situation::of_script(script, cluster);
-        end.message = None;
-        end.partition.clear();
-        end
-    });
+    let (start, end) = Situation::start_and_end(script, &run);
     RecallRun {
         start,
         end,

@@ -155,8 +155,7 @@ fn pairs(values: &[(crate::raft::NodeId, u64)]) -> String {
 mod tests {
     use super::*;
     use crate::quiz::styled::line_text;
-    use crate::raft::{Message, Role};
-    use crate::scenario::Timer;
+    use crate::raft::Role;
 
     fn node(id: u32, role: Role, term: u64, log: &[u64], commit: u64) -> NodeView {
         NodeView {
@@ -175,27 +174,7 @@ mod tests {
 
     #[test]
     fn the_grid_shows_logs_commitment_votes_and_the_message() {
-        let mut leader = node(1, Role::Leader, 3, &[1, 1, 3], 2);
-        leader.next_index = Some(vec![(2, 3), (3, 4)]);
-        leader.match_index = Some(vec![(2, 2), (3, 3)]);
-        let mut follower = node(2, Role::Follower, 3, &[1, 1], 2);
-        follower.voted_for = Some(1);
-        follower.timer = Some(Timer {
-            timeout: 12,
-            elapsed: 3,
-        });
-        let mut down = node(3, Role::Follower, 2, &[1, 1, 3], 0);
-        down.crashed = true;
-        let message = Message::from_json(
-            r#"{"term": 3, "leaderId": 1, "prevLogIndex": 2, "prevLogTerm": 1, "entries": [{"index": 3, "term": 3, "command": "x"}], "leaderCommit": 2}"#,
-        )
-        .unwrap();
-        let situation = Situation {
-            nodes: vec![leader, follower, down],
-            message: Some((1, 2, message)),
-            partition: vec![vec![1, 2], vec![3]],
-            options: vec!["conflict-hint on".into()],
-        };
+        let situation = Situation::sample("x", "conflict-hint on");
         let text: Vec<String> = situation_lines(&situation, 100)
             .iter()
             .map(line_text)

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::answer::{Answer, AnswerParseError};
 use super::generate::GeneratorKind;
-use super::script::{CommandKind, Options, Script};
+use super::script::{CommandKind, Options, Script, ScriptRun};
 use crate::raft::{Cluster, Index, Message, NodeId, Role, Term};
 use crate::rng::SplitMix64;
 
@@ -140,6 +140,67 @@ impl Situation {
 
     pub fn node(&self, id: NodeId) -> Option<&NodeView> {
         self.nodes.iter().find(|node| node.id == id)
+    }
+
+    /// A recall card's two pictures: the cluster the script declares (with its partition and
+    /// the message about to arrive), and the cluster at the end of the run, as a state alone
+    /// (the leading partition and message belong to the start).
+    pub fn start_and_end(
+        script: &Script,
+        run: &ScriptRun,
+    ) -> (Option<Situation>, Option<Situation>) {
+        let start = run
+            .start
+            .as_ref()
+            .map(|cluster| Situation::of_script(script, cluster));
+        let end = run.cluster.as_ref().map(|cluster| {
+            let mut end = Situation::of_script(script, cluster);
+            end.message = None;
+            end.partition.clear();
+            end
+        });
+        (start, end)
+    }
+
+    /// Three nodes for the renderers' tests: a leader of term 3 with its indexes, a
+    /// follower with a running timer and an AppendEntries of `command` arriving from the
+    /// leader, and a crashed node of term 2, split from the other two; `option` set.
+    #[cfg(test)]
+    pub(crate) fn sample(command: &str, option: &str) -> Situation {
+        let node = |id, role, term, log: &[Term], commit| NodeView {
+            id,
+            role,
+            term,
+            voted_for: None,
+            log: log.to_vec(),
+            commit_index: commit,
+            crashed: false,
+            next_index: None,
+            match_index: None,
+            timer: None,
+        };
+        let mut leader = node(1, Role::Leader, 3, &[1, 1, 3], 2);
+        leader.next_index = Some(vec![(2, 3), (3, 4)]);
+        leader.match_index = Some(vec![(2, 2), (3, 3)]);
+        let mut follower = node(2, Role::Follower, 3, &[1, 1], 2);
+        follower.voted_for = Some(1);
+        follower.timer = Some(Timer {
+            timeout: 12,
+            elapsed: 3,
+        });
+        let mut down = node(3, Role::Follower, 2, &[1, 1, 3], 0);
+        down.crashed = true;
+        let message = Message::from_json(&format!(
+            r#"{{"term": 3, "leaderId": 1, "prevLogIndex": 2, "prevLogTerm": 1, "entries": [{{"index": 3, "term": 3, "command": {}}}], "leaderCommit": 2}}"#,
+            serde_json::Value::from(command)
+        ))
+        .expect("a well-formed AppendEntries");
+        Situation {
+            nodes: vec![leader, follower, down],
+            message: Some((1, 2, message)),
+            partition: vec![vec![1, 2], vec![3]],
+            options: vec![option.to_owned()],
+        }
     }
 }
 

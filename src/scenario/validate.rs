@@ -16,7 +16,7 @@ pub mod code {
     pub const EXPECT: &str = "scenario-expect";
     /// An `ask` the simulator cannot answer at that point.
     pub const ASK: &str = "scenario-ask";
-    /// A script that asks nothing (warning): the quiz has no question to grade.
+    /// A script with neither `ask` nor `expect` (warning): the simulator checks nothing.
     pub const NO_QUESTION: &str = "scenario-no-question";
 }
 
@@ -91,15 +91,17 @@ pub fn validate(card: &Card) -> Vec<Diagnostic> {
             );
         }
     }
-    if run.asks.is_empty() && run.error.is_none() {
+    // A script with `expect`s is a recall card whose answer the simulator checks; one with
+    // neither `ask` nor `expect` checks nothing, which is most likely an oversight.
+    if run.asks.is_empty() && run.expects.is_empty() && run.error.is_none() {
         diagnostics.push(
             Diagnostic::warning(
                 code::NO_QUESTION,
                 place(script.line, None),
-                "this scenario asks nothing, so the quiz has no question to grade",
+                "this scenario neither asks nor expects anything: the simulator checks nothing",
             )
-            .label("scenario without `ask`")
-            .hint("add an `ask` line (e.g. `ask 1 -> 3 voteGranted`): the simulator computes the answer"),
+            .label("scenario without `ask` or `expect`")
+            .hint("add an `ask` line (e.g. `ask 1 -> 3 voteGranted`) for a question the simulator grades, or `expect` lines for facts it checks"),
         );
     }
     diagnostics

@@ -125,3 +125,26 @@ pub fn note<'a>(state: &'a Value, guid: &str) -> &'a Value {
         .find(|note| note["guid"] == guid)
         .unwrap_or_else(|| panic!("no note {guid} in {state:#}"))
 }
+
+/// An import that added or updated notes without any complaint from Anki: no duplicate,
+/// conflicting or unmatched notes, no missing note type or deck, and a collection that
+/// passes Anki's integrity check.
+pub fn assert_clean(result: &Value) {
+    let log = &result["log"];
+    for kind in [
+        "duplicate",
+        "conflicting",
+        "missing_notetype",
+        "missing_deck",
+        "first_field_match",
+        "empty_first_field",
+    ] {
+        assert_eq!(log[kind], 0, "{kind}: {log:#}");
+    }
+    assert_eq!(
+        result["state"]["integrity_problems"],
+        Value::Array(vec![]),
+        "{:#}",
+        result["state"]
+    );
+}

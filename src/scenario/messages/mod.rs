@@ -23,6 +23,7 @@ mod keys;
 #[cfg(test)]
 mod tests;
 
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
@@ -63,20 +64,64 @@ impl Block {
     }
 }
 
-/// Every problem (and every stated follower's reaction) in the message blocks of a file.
+/// Every problem (and every stated follower's reaction) in the message blocks of `text`,
+/// read as one markdown document.
 pub fn check_file(path: &Path, text: &str) -> Vec<Diagnostic> {
+    check_stretches(path, text, std::iter::once(0..text.len()))
+}
+
+/// `check_file` for a notes file whose cards start at `card_lines` (1-based, in order): only
+/// the blocks inside cards are read, each card on its own. A card starts at a column-0 `## `
+/// line, so its blocks are the ones a parse of the whole file finds, and a big file costs
+/// only its cards that mention `json`, never a markdown tree of the whole file.
+pub fn check_cards(path: &Path, text: &str, card_lines: &[u32]) -> Vec<Diagnostic> {
     if !text.contains("json") {
         return Vec::new();
     }
     let lines = LineIndex::new(text);
+    let starts: Vec<usize> = card_lines
+        .iter()
+        .filter_map(|&line| lines.offset(line, 1))
+        .collect();
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    let stretches = starts.iter().zip(ends).map(|(&start, end)| start..end);
+    check_in(path, text, &lines, stretches)
+}
+
+fn check_stretches(
+    path: &Path,
+    text: &str,
+    stretches: impl Iterator<Item = Range<usize>>,
+) -> Vec<Diagnostic> {
+    if !text.contains("json") {
+        return Vec::new();
+    }
+    check_in(path, text, &LineIndex::new(text), stretches)
+}
+
+fn check_in(
+    path: &Path,
+    text: &str,
+    lines: &LineIndex<'_>,
+    stretches: impl Iterator<Item = Range<usize>>,
+) -> Vec<Diagnostic> {
+    let finder = memchr::memmem::Finder::new("json");
     let mut diagnostics = Vec::new();
-    for block in json_blocks(text) {
-        check_block(path, &lines, &block, &mut diagnostics);
+    for stretch in stretches {
+        if finder.find(&text.as_bytes()[stretch.clone()]).is_none() {
+            continue;
+        }
+        for block in json_blocks(text, stretch) {
+            check_block(path, lines, &block, &mut diagnostics);
+        }
     }
     diagnostics
 }
 
-fn json_blocks(text: &str) -> Vec<Block> {
+/// The ```` ```json ```` blocks of `text[stretch]`, parsed as a document of its own.
+fn json_blocks(text: &str, stretch: Range<usize>) -> Vec<Block> {
+    let base = stretch.start;
+    let text = &text[stretch];
     let mut blocks = Vec::new();
     let mut open: Option<Block> = None;
     for (event, range) in Parser::new_ext(text, markdown::options()).into_offset_iter() {
@@ -85,7 +130,8 @@ fn json_blocks(text: &str) -> Vec<Block> {
                 if info.split_whitespace().next() == Some("json") =>
             {
                 let fence = &text[range.clone()];
-                let info_at = range.start
+                let info_at = base
+                    + range.start
                     + fence
                         .find(|c: char| !matches!(c, '`' | '~' | ' ' | '\t'))
                         .unwrap_or(0);
@@ -98,7 +144,7 @@ fn json_blocks(text: &str) -> Vec<Block> {
             }
             Event::Text(piece) => {
                 if let Some(block) = &mut open {
-                    block.pieces.push((block.content.len(), range.start));
+                    block.pieces.push((block.content.len(), base + range.start));
                     block.content.push_str(&piece);
                 }
             }

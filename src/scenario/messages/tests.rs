@@ -423,3 +423,21 @@ fn lines_are_right_in_indented_and_tilde_blocks() {
     assert_eq!((found[0].location.line, found[0].location.col), (9, 5));
     assert_eq!(found[0].len, "\"voteGranted\"".len());
 }
+
+#[test]
+fn by_cards_each_card_is_read_on_its_own_and_text_above_them_is_not() {
+    let bad = "```json\n{\"term\": 0, \"candidateId\": 3, \"lastLogIndex\": 0, \"lastLogTerm\": 0}\n```\n";
+    let text =
+        format!("# Raft\n\n{bad}\n## One\n\n{bad}\n## Two\n\nNo JSON here.\n\n## Three\n\n{bad}");
+    let parsed = crate::notes::parse_file(Path::new("n.md"), &text, None);
+    let card_lines: Vec<u32> = parsed.cards.iter().map(|c| c.location.line).collect();
+    assert_eq!(card_lines, [7, 13, 17]);
+    let lines_of =
+        |found: Vec<Diagnostic>| -> Vec<u32> { found.iter().map(|d| d.location.line).collect() };
+    // The whole file: all three blocks; by cards: the two inside cards, at the same lines.
+    assert_eq!(lines_of(check_file(Path::new("n.md"), &text)), [4, 10, 20]);
+    assert_eq!(
+        lines_of(check_cards(Path::new("n.md"), &text, &card_lines)),
+        [10, 20]
+    );
+}
