@@ -324,21 +324,6 @@ pub fn night_css() -> String {
 mod tests {
     use super::*;
 
-    fn node(id: NodeId, role: Role, term: u64, log: &[u64], commit: u64) -> NodeView {
-        NodeView {
-            id,
-            role,
-            term,
-            voted_for: None,
-            log: log.to_vec(),
-            commit_index: commit,
-            crashed: false,
-            next_index: None,
-            match_index: None,
-            timer: None,
-        }
-    }
-
     fn situation() -> Situation {
         Situation::sample("x<y", "noop on")
     }
@@ -373,7 +358,7 @@ mod tests {
     fn long_logs_show_their_end_and_an_empty_cluster_still_renders() {
         let log: Vec<u64> = (1..=40).collect();
         let svg = situation_svg(&Situation {
-            nodes: vec![node(1, Role::Follower, 40, &log, 0)],
+            nodes: vec![NodeView::sample(1, Role::Follower, 40, &log, 0)],
             message: None,
             partition: vec![],
             options: vec![],
@@ -382,7 +367,7 @@ mod tests {
         assert_eq!(svg.matches("class=\"mdc-cell ").count(), MAX_CELLS);
         assert!(svg.contains(">…<"));
         let empty = situation_svg(&Situation {
-            nodes: vec![node(1, Role::Follower, 0, &[], 0)],
+            nodes: vec![NodeView::sample(1, Role::Follower, 0, &[], 0)],
             message: None,
             partition: vec![],
             options: vec![],

@@ -157,21 +157,6 @@ mod tests {
     use crate::quiz::styled::line_text;
     use crate::raft::Role;
 
-    fn node(id: u32, role: Role, term: u64, log: &[u64], commit: u64) -> NodeView {
-        NodeView {
-            id,
-            role,
-            term,
-            voted_for: None,
-            log: log.to_vec(),
-            commit_index: commit,
-            crashed: false,
-            next_index: None,
-            match_index: None,
-            timer: None,
-        }
-    }
-
     #[test]
     fn the_grid_shows_logs_commitment_votes_and_the_message() {
         let situation = Situation::sample("x", "conflict-hint on");
@@ -203,7 +188,7 @@ mod tests {
     fn long_logs_show_their_end() {
         let log: Vec<u64> = (1..=60).collect();
         let situation = Situation {
-            nodes: vec![node(1, Role::Follower, 60, &log, 0)],
+            nodes: vec![NodeView::sample(1, Role::Follower, 60, &log, 0)],
             message: None,
             partition: vec![],
             options: vec![],

@@ -43,6 +43,26 @@ pub struct NodeView {
     pub timer: Option<Timer>,
 }
 
+impl NodeView {
+    /// A live node with nothing but its role, term, log and commitIndex, for the renderers'
+    /// tests.
+    #[cfg(test)]
+    pub(crate) fn sample(id: NodeId, role: Role, term: Term, log: &[Term], commit: Index) -> Self {
+        NodeView {
+            id,
+            role,
+            term,
+            voted_for: None,
+            log: log.to_vec(),
+            commit_index: commit,
+            crashed: false,
+            next_index: None,
+            match_index: None,
+            timer: None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Timer {
     pub timeout: u64,
@@ -167,18 +187,7 @@ impl Situation {
     /// leader, and a crashed node of term 2, split from the other two; `option` set.
     #[cfg(test)]
     pub(crate) fn sample(command: &str, option: &str) -> Situation {
-        let node = |id, role, term, log: &[Term], commit| NodeView {
-            id,
-            role,
-            term,
-            voted_for: None,
-            log: log.to_vec(),
-            commit_index: commit,
-            crashed: false,
-            next_index: None,
-            match_index: None,
-            timer: None,
-        };
+        let node = NodeView::sample;
         let mut leader = node(1, Role::Leader, 3, &[1, 1, 3], 2);
         leader.next_index = Some(vec![(2, 3), (3, 4)]);
         leader.match_index = Some(vec![(2, 2), (3, 3)]);
