@@ -56,19 +56,16 @@ pub struct ParsedPart {
     walked: Walked,
 }
 
-/// Cut `text` into up to `parts` parts of at least `MIN_PART` bytes, each (but the first)
-/// starting at a `## ` line near an equal share of the file.
+/// Cut `text` into up to `parts` parts of about equal size, but at least `MIN_PART` bytes,
+/// each (but the first) starting at the first `## ` line after its share of the file.
 pub fn plan_parts(path: &Path, text: &str, deck_override: Option<&str>, parts: usize) -> PartPlan {
     let layout = Layout::of(text, chunks::PIECE);
     let body = layout.body_start..text.len();
-    let share = body.len() / parts.max(1);
-    let cuts: Vec<usize> = if share < MIN_PART {
-        Vec::new()
-    } else {
-        (1..parts)
-            .filter_map(|k| chunks::card_line_from(text, body.start + k * share))
-            .collect()
-    };
+    let parts = parts.min(body.len() / MIN_PART).max(1);
+    let share = body.len() / parts;
+    let cuts: Vec<usize> = (1..parts)
+        .filter_map(|k| chunks::card_line_from(text, body.start + k * share))
+        .collect();
     plan(path, text, deck_override, layout, &cuts)
 }
 
@@ -322,6 +319,7 @@ mod tests {
         let big = format!("# Deck\n{}", card.repeat(3 * MIN_PART / card.len()));
         let plan = plan_parts(Path::new("a.md"), &big, None, 2);
         assert_eq!(plan.len(), 2);
+        assert_eq!(plan_parts(Path::new("a.md"), &big, None, 8).len(), 3);
         assert!(big[plan.ranges[1].start..].starts_with("## "));
         assert_eq!(plan.deck, "Deck");
     }
