@@ -68,7 +68,7 @@ impl LoadedNotes {
             if let (Some(text), Some(lines)) =
                 (self.sources.get(path), card_lines.get(path.as_path()))
             {
-                found.extend(crate::scenario::messages::check_cards(path, text, lines));
+                found.extend(check_messages(path, text, lines, message_shares(text)));
             }
         }
         if !keep_notes {
@@ -167,6 +167,61 @@ pub fn report_to_stderr(notes: &LoadedNotes) -> Result<bool> {
         .and_then(|()| diagnostics::render_summary(&mut err, &notes.summary()))
         .map_err(|error| miette::miette!("cannot write to stderr: {error}"))?;
     Ok(notes.has_errors())
+}
+
+/// How many threads check a file's Raft messages: one per core for a big file (checking
+/// re-reads each card with a message block, about a tenth of a 100,000-card export).
+fn message_shares(text: &str) -> usize {
+    if text.len() < notes::MIN_PART {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    }
+}
+
+/// `scenario::messages::check_cards`, with the cards (`card_lines`, in file order) cut into
+/// `shares` runs checked on separate threads. A run is checked in the text up to the next
+/// run's first card, so each card's stretch, lines and places are those of the whole file.
+fn check_messages(path: &Path, text: &str, card_lines: &[u32], shares: usize) -> Vec<Diagnostic> {
+    let share = card_lines.len().div_ceil(shares.max(1)).max(1);
+    if share >= card_lines.len() {
+        return crate::scenario::messages::check_cards(path, text, card_lines);
+    }
+    let runs: Vec<&[u32]> = card_lines.chunks(share).collect();
+    let ends: Vec<usize> = runs
+        .iter()
+        .skip(1)
+        .map(|run| line_start(text, run[0]))
+        .chain([text.len()])
+        .collect();
+    std::thread::scope(|scope| {
+        let checks: Vec<_> = runs
+            .iter()
+            .zip(&ends)
+            .map(|(run, &end)| {
+                let text = &text[..end];
+                scope.spawn(move || crate::scenario::messages::check_cards(path, text, run))
+            })
+            .collect();
+        checks
+            .into_iter()
+            .flat_map(|check| {
+                check
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
+/// The byte offset where 1-based `line` starts (the text's end when it has fewer lines).
+fn line_start(text: &str, line: u32) -> usize {
+    match (line as usize).checked_sub(2) {
+        None => 0,
+        Some(newlines) => memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(newlines)
+            .map_or(text.len(), |at| at + 1),
+    }
 }
 
 /// Files in the order they were read, then lines; problems with paths that were never read
@@ -344,4 +399,38 @@ fn is_notes_file(path: &Path) -> bool {
     path.extension()
         .and_then(|ext| ext.to_str())
         .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_checked_in_shares_are_those_of_one_check() {
+        let bad = include_str!("../../tests/fixtures/messages/bad.md");
+        // Enough cards that every share holds several, some with bad messages.
+        let text = bad.repeat(4);
+        let path = Path::new("notes/bad.md");
+        let card_lines: Vec<u32> = notes::parse_file(path, &text, None)
+            .cards
+            .iter()
+            .map(|card| card.location.line)
+            .collect();
+        let whole = crate::scenario::messages::check_cards(path, &text, &card_lines);
+        assert!(whole.len() >= 8, "the fixture's problems, four times");
+        for shares in [2, 3, 7, card_lines.len(), card_lines.len() + 5] {
+            assert_eq!(
+                check_messages(path, &text, &card_lines, shares),
+                whole,
+                "{shares} shares"
+            );
+        }
+    }
+
+    #[test]
+    fn line_starts_count_from_one() {
+        assert_eq!(line_start("a\nb\nc", 1), 0);
+        assert_eq!(line_start("a\nb\nc", 3), 4);
+        assert_eq!(line_start("a\nb\nc", 9), 5);
+    }
 }

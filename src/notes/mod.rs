@@ -25,8 +25,8 @@ pub use diagnostic::{Diagnostic, Related, Severity, code, whole_file};
 pub use duplicates::duplicate_ids;
 pub use lines::LineIndex;
 pub use parse::{
-    ParsedFile, ParsedPart, PartPlan, join_parts, parse_file, parse_file_in_pieces, parse_part,
-    plan_parts, plan_parts_at,
+    MIN_PART, ParsedFile, ParsedPart, PartPlan, join_parts, parse_file, parse_file_in_pieces,
+    parse_part, plan_parts, plan_parts_at,
 };
 
 /// The built-in Raft deck, used by every command given no notes.

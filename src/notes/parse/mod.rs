@@ -24,7 +24,9 @@ use crate::deck::{Card, CardId, MediaRef, ScenarioSource};
 
 pub(super) use blocks::fence_is_closed;
 pub use close::one_line;
-pub use parts::{ParsedPart, PartPlan, join_parts, parse_part, plan_parts, plan_parts_at};
+pub use parts::{
+    MIN_PART, ParsedPart, PartPlan, join_parts, parse_part, plan_parts, plan_parts_at,
+};
 
 /// What one notes file yields.
 #[derive(Debug, Default)]
