@@ -58,11 +58,15 @@ impl LoadedNotes {
             .flat_map(crate::scenario::validate)
             .collect();
         let mut card_lines: HashMap<&Path, Vec<u32>> = HashMap::new();
-        for card in &self.cards {
+        // Cards come file by file: hash a file's path once per run of its cards, not per card.
+        for run in self
+            .cards
+            .chunk_by(|a, b| a.location.file.as_os_str() == b.location.file.as_os_str())
+        {
             card_lines
-                .entry(card.location.file.as_path())
+                .entry(run[0].location.file.as_path())
                 .or_default()
-                .push(card.location.line);
+                .extend(run.iter().map(|card| card.location.line));
         }
         for path in self.sources.paths() {
             if let (Some(text), Some(lines)) =
