@@ -1,13 +1,13 @@
 //! One big file in parts that can be parsed at the same time, with the result of one parse.
 //!
 //! The parser stays single-threaded and pure: `plan_parts` cuts the file at `## ` lines,
-//! the caller runs `parse_part` on each part however it likes (the app edge uses a thread
-//! each), and `join_parts` stitches the parts together, in order, after checking that
+//! the caller runs `parse_part` on each part however it likes (the app edge shares them
+//! among the cores), and `join_parts` stitches the parts together, in order, after checking that
 //! nothing one part holds would have changed what another yields in a parse of the whole:
 //!
 //! - a cut falls inside a fenced code or HTML block (the `## ` line is code): the part
 //!   before it does not end closed (see `chunks`);
-//! - a link reference one part looks up is defined in another;
+//! - a link reference one part looks up is defined in another, or both define one label;
 //! - two parts hold a `# ` title (a whole parse reports the second as a duplicate);
 //! - footnotes (`[^`) are global with no hook to share them: such a file is one part.
 //!
@@ -250,21 +250,40 @@ mod tests {
         assert!(whole.cards.iter().all(|card| card.deck == "Late title"));
     }
 
+    /// Cut at the line starting `cut`: parts that would not give the whole file's result.
     #[test]
-    fn a_cut_inside_a_fence_is_refused() {
-        let text = "## A\n```\n## in code\n```\n## B\nb\n";
-        let cut = text.find("## in code").unwrap();
-        assert!(in_parts(text, &[cut], None).is_none());
-        assert_same(text, &[text.find("## B").unwrap()], None);
+    fn parts_that_interact_are_refused() {
+        for (text, cut) in [
+            // The cut is a `## ` line inside a code block.
+            ("## A\n```\n## in code\n```\n## B\nb\n", "## in code"),
+            // A reference in one part, its definition in the other.
+            ("## A\n![x][ref]\n## B\n[ref]: a.png\nb\n", "## B"),
+            // One label defined in both parts.
+            (
+                "## A\n[ref]: a.png\n## B\n[ref]: c.png\n![x][ref]\n",
+                "## B",
+            ),
+            // A title in each part: a whole parse reports the second.
+            ("# One\n## A\na\n## B\nb\n# Two\n## C\nc\n", "## B"),
+        ] {
+            let at = text.find(cut).unwrap();
+            assert!(
+                in_parts(text, &[at], None).is_none(),
+                "{text:?} cut at {cut:?}"
+            );
+        }
     }
 
+    /// The same files cut elsewhere: what stays inside one part is fine.
     #[test]
-    fn references_across_parts_are_refused_and_within_a_part_are_fine() {
-        let text = "## A\n![x][ref]\n## B\n[ref]: a.png\nb\n";
-        let b = text.find("## B").unwrap();
-        assert!(in_parts(text, &[b], None).is_none());
-        let text = "## A\n![x][ref]\n[ref]: a.png\n## B\nb [y]\n";
-        assert_same(text, &[text.find("## B").unwrap()], None);
+    fn interactions_inside_one_part_are_fine() {
+        for (text, cut) in [
+            ("## A\n```\n## in code\n```\n## B\nb\n", "## B"),
+            ("## A\n![x][ref]\n[ref]: a.png\n## B\nb [y]\n", "## B"),
+            ("# One\n## A\na\n## B\nb\n# Two\n## C\nc\n", "## C"),
+        ] {
+            assert_same(text, &[text.find(cut).unwrap()], None);
+        }
     }
 
     #[test]
@@ -280,22 +299,6 @@ mod tests {
                 .collect();
             assert_eq!(media, ["a.png"], "pieces of at least {min_piece} bytes");
         }
-    }
-
-    #[test]
-    fn a_label_defined_in_two_parts_is_refused() {
-        let text = "## A\n[ref]: a.png\n## B\n[ref]: c.png\n![x][ref]\n";
-        let b = text.find("## B").unwrap();
-        assert!(in_parts(text, &[b], None).is_none());
-    }
-
-    #[test]
-    fn titles_in_two_parts_are_refused() {
-        let text = "# One\n## A\na\n## B\nb\n# Two\n## C\nc\n";
-        let b = text.find("## B").unwrap();
-        assert!(in_parts(text, &[b], None).is_none());
-        // Both in one part: that part reports the second, as a whole parse does.
-        assert_same(text, &[text.find("## C").unwrap()], None);
     }
 
     #[test]
