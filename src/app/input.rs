@@ -14,10 +14,10 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use miette::Result;
 
+use super::cores;
 use super::diagnostics::{self, Summary};
 use crate::cli::NotesArgs;
 use crate::deck::Card;
@@ -72,7 +72,7 @@ impl LoadedNotes {
             if let (Some(text), Some(lines)) =
                 (self.sources.get(path), card_lines.get(path.as_path()))
             {
-                found.extend(check_messages(path, text, lines, message_shares(text)));
+                found.extend(cores::check_messages(path, text, lines));
             }
         }
         if !keep_notes {
@@ -173,61 +173,6 @@ pub fn report_to_stderr(notes: &LoadedNotes) -> Result<bool> {
     Ok(notes.has_errors())
 }
 
-/// How many threads check a file's Raft messages: one per core for a big file (checking
-/// re-reads each card with a message block, about a tenth of a 100,000-card export).
-fn message_shares(text: &str) -> usize {
-    if text.len() < notes::MIN_PART {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
-    }
-}
-
-/// `scenario::messages::check_cards`, with the cards (`card_lines`, in file order) cut into
-/// `shares` runs checked on separate threads. A run is checked in the text up to the next
-/// run's first card, so each card's stretch, lines and places are those of the whole file.
-fn check_messages(path: &Path, text: &str, card_lines: &[u32], shares: usize) -> Vec<Diagnostic> {
-    let share = card_lines.len().div_ceil(shares.max(1)).max(1);
-    if share >= card_lines.len() {
-        return crate::scenario::messages::check_cards(path, text, card_lines);
-    }
-    let runs: Vec<&[u32]> = card_lines.chunks(share).collect();
-    let ends: Vec<usize> = runs
-        .iter()
-        .skip(1)
-        .map(|run| line_start(text, run[0]))
-        .chain([text.len()])
-        .collect();
-    std::thread::scope(|scope| {
-        let checks: Vec<_> = runs
-            .iter()
-            .zip(&ends)
-            .map(|(run, &end)| {
-                let text = &text[..end];
-                scope.spawn(move || crate::scenario::messages::check_cards(path, text, run))
-            })
-            .collect();
-        checks
-            .into_iter()
-            .flat_map(|check| {
-                check
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
-/// The byte offset where 1-based `line` starts (the text's end when it has fewer lines).
-fn line_start(text: &str, line: u32) -> usize {
-    match (line as usize).checked_sub(2) {
-        None => 0,
-        Some(newlines) => memchr::memchr_iter(b'\n', text.as_bytes())
-            .nth(newlines)
-            .map_or(text.len(), |at| at + 1),
-    }
-}
-
 /// Files in the order they were read, then lines; problems with paths that were never read
 /// (unreadable folders) last.
 fn sort_by_place(diagnostics: &mut [Diagnostic], read_order: &[PathBuf]) {
@@ -252,7 +197,7 @@ fn add_file(
     deck: Option<&str>,
     check_media: bool,
 ) {
-    let parsed = parse_on_every_core(&path, &text, deck);
+    let parsed = cores::parse_file(&path, &text, deck);
     loaded.diagnostics.extend(parsed.diagnostics);
     if check_media {
         for media in parsed.cards.iter().flat_map(|card| &card.media) {
@@ -274,51 +219,6 @@ fn add_file(
     }
     loaded.sources.insert(path, Arc::new(text));
 }
-
-/// `notes::parse_file`, with a big file cut into parts parsed on every core (the pure
-/// parser never spawns threads). The parts give exactly the whole file's cards and
-/// diagnostics, or are refused and the file is parsed whole.
-fn parse_on_every_core(path: &Path, text: &str, deck: Option<&str>) -> notes::ParsedFile {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Several parts a core: joining copies each part's cards once, and a small part is
-    // freed right after, so the copy never doubles a big share of the deck in memory.
-    let plan = notes::plan_parts(path, text, deck, cores * PARTS_PER_CORE);
-    if plan.len() > 1 {
-        let next = AtomicUsize::new(0);
-        let mut parts: Vec<(usize, notes::ParsedPart)> = std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..cores.min(plan.len()))
-                .map(|_| {
-                    scope.spawn(|| {
-                        let mut parsed = Vec::new();
-                        loop {
-                            let index = next.fetch_add(1, Ordering::Relaxed);
-                            if index >= plan.len() {
-                                return parsed;
-                            }
-                            parsed.push((index, notes::parse_part(path, text, &plan, index)));
-                        }
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|worker| {
-                    worker
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        });
-        parts.sort_by_key(|(index, _)| *index);
-        let parts = parts.into_iter().map(|(_, part)| part).collect();
-        if let Some(parsed) = notes::join_parts(path, text, &plan, deck, parts) {
-            return parsed;
-        }
-    }
-    notes::parse_file(path, text, deck)
-}
-
-const PARTS_PER_CORE: usize = 4;
 
 /// The notes files under `paths`, each once, in the order given (folders sorted).
 pub fn notes_files(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
@@ -403,38 +303,4 @@ fn is_notes_file(path: &Path) -> bool {
     path.extension()
         .and_then(|ext| ext.to_str())
         .is_some_and(|ext| ext.eq_ignore_ascii_case("md") || ext.eq_ignore_ascii_case("markdown"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn messages_checked_in_shares_are_those_of_one_check() {
-        let bad = include_str!("../../tests/fixtures/messages/bad.md");
-        // Enough cards that every share holds several, some with bad messages.
-        let text = bad.repeat(4);
-        let path = Path::new("notes/bad.md");
-        let card_lines: Vec<u32> = notes::parse_file(path, &text, None)
-            .cards
-            .iter()
-            .map(|card| card.location.line)
-            .collect();
-        let whole = crate::scenario::messages::check_cards(path, &text, &card_lines);
-        assert!(whole.len() >= 8, "the fixture's problems, four times");
-        for shares in [2, 3, 7, card_lines.len(), card_lines.len() + 5] {
-            assert_eq!(
-                check_messages(path, &text, &card_lines, shares),
-                whole,
-                "{shares} shares"
-            );
-        }
-    }
-
-    #[test]
-    fn line_starts_count_from_one() {
-        assert_eq!(line_start("a\nb\nc", 1), 0);
-        assert_eq!(line_start("a\nb\nc", 3), 4);
-        assert_eq!(line_start("a\nb\nc", 9), 5);
-    }
 }

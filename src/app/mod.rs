@@ -4,6 +4,7 @@
 mod check;
 mod clock;
 mod completions;
+mod cores;
 pub mod diagnostics;
 mod export;
 pub mod input;
