@@ -174,6 +174,17 @@ fn note(card: &Card, guid: String, front: String, back: String, source: String) 
     }
 }
 
+/// The note of a script card: its guid is the card's id, its source the card's place.
+fn card_note(card: &Card, front: String, back: String) -> RenderedNote {
+    note(
+        card,
+        card.id.as_str().to_owned(),
+        front,
+        back,
+        source_field(card, None),
+    )
+}
+
 fn front_field(
     card: &Card,
     questions: &[Question],
@@ -258,13 +269,7 @@ fn asks_note(
         media,
     )?;
     let back = back_field(questions, html(card, &card.back, media), card, media)?;
-    Ok(note(
-        card,
-        card.id.as_str().to_owned(),
-        front,
-        back,
-        source_field(card, None),
-    ))
+    Ok(card_note(card, front, back))
 }
 
 fn recall_note(
@@ -291,11 +296,5 @@ fn recall_note(
         end: end.as_ref().map(situation_svg).transpose()?,
     }
     .render()?;
-    Ok(note(
-        card,
-        card.id.as_str().to_owned(),
-        front,
-        back,
-        source_field(card, None),
-    ))
+    Ok(card_note(card, front, back))
 }
