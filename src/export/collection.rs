@@ -1,15 +1,16 @@
-//! `collection.anki2`: the legacy (schema 11) Anki collection, written with rusqlite.
+//! `collection.anki2`: the legacy (schema 11) Anki collection, written as a SQLite file.
 //!
 //! Follows rslib's `storage/schema11.sql` and the facts in the project's Anki package
 //! reference: `mod` of notes and note types in seconds (Anki applies an update only when it
 //! is newer than what the collection has), ids in milliseconds and never later than now,
-//! guids from card ids, one card per template per note, decks nested by `::`.
+//! guids from card ids, one card per template per note, decks nested by `::`. Rows are
+//! stored in the order SQLite would give them (see `sqlite`), so the file is what
+//! inserting them through SQLite gave, down to the column types.
 
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, params};
-use serde_json::{Value, json};
+use serde_json::{Value as Json, json};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
@@ -17,46 +18,36 @@ use super::ExportError;
 use super::html::strip_html;
 use super::model::NoteType;
 use super::render::RenderedNote;
+use super::sqlite::{Database, IndexRecords, TableTree, Value, encode, integer_affinity};
 
-const SCHEMA: &str = "
-create table col (
+/// The tables, in the order Anki's schema creates them, as `sqlite_master` records them.
+const COL_SQL: &str = "CREATE TABLE col (
     id integer primary key, crt integer not null, mod integer not null,
     scm integer not null, ver integer not null, dty integer not null,
     usn integer not null, ls integer not null, conf text not null,
     models text not null, decks text not null, dconf text not null, tags text not null
-);
-create table notes (
+)";
+const NOTES_SQL: &str = "CREATE TABLE notes (
     id integer primary key, guid text not null, mid integer not null,
     mod integer not null, usn integer not null, tags text not null,
     flds text not null, sfld integer not null, csum integer not null,
     flags integer not null, data text not null
-);
-create table cards (
+)";
+const CARDS_SQL: &str = "CREATE TABLE cards (
     id integer primary key, nid integer not null, did integer not null,
     ord integer not null, mod integer not null, usn integer not null,
     type integer not null, queue integer not null, due integer not null,
     ivl integer not null, factor integer not null, reps integer not null,
     lapses integer not null, left integer not null, odue integer not null,
     odid integer not null, flags integer not null, data text not null
-);
-create table revlog (
+)";
+const REVLOG_SQL: &str = "CREATE TABLE revlog (
     id integer primary key, cid integer not null, usn integer not null,
     ease integer not null, ivl integer not null, lastIvl integer not null,
     factor integer not null, time integer not null, type integer not null
-);
-create table graves (usn integer not null, oid integer not null, type integer not null);
-";
-
-// Built after the rows are in: one sort instead of 200,000 index updates.
-const INDEXES: &str = "
-create index ix_notes_usn on notes (usn);
-create index ix_cards_usn on cards (usn);
-create index ix_revlog_usn on revlog (usn);
-create index ix_cards_nid on cards (nid);
-create index ix_cards_sched on cards (did, queue, due);
-create index ix_revlog_cid on revlog (cid);
-create index ix_notes_csum on notes (csum);
-";
+)";
+const GRAVES_SQL: &str =
+    "CREATE TABLE graves (usn integer not null, oid integer not null, type integer not null)";
 
 /// Deck ids live in [1e12, 1.5e12): millisecond timestamps of 2001-2017, so never later
 /// than now, never Anki's Default deck (1), and a pure function of the (case-folded) name:
@@ -93,50 +84,76 @@ fn field_checksum(stripped: &str) -> i64 {
     ]))
 }
 
-/// A rendered note in the form the `notes` table stores it. Built on the rendering threads,
-/// so the one thread that writes SQLite does little but write.
+/// A rendered note as the `notes` table stores it, encoded on the rendering threads so
+/// the one thread that writes the file does little but copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoredNote {
     pub guid: String,
     pub deck: String,
     pub model: i64,
     pub field_count: usize,
-    /// Fields joined by 0x1f.
-    pub flds: String,
-    /// The first field without markup (`sfld`) and its checksum (`csum`).
-    pub sort_field: String,
+    /// `csum`: the checksum of the first field without markup.
     pub checksum: i64,
-    /// `" a b "`, or empty.
-    pub tags: String,
+    /// The `notes` row as a SQLite record (its id is the rowid, given when it is stored).
+    pub record: Vec<u8>,
 }
 
 impl StoredNote {
-    pub fn new(note: RenderedNote) -> StoredNote {
+    /// `now_secs` is the note's `mod`.
+    pub fn new(note: RenderedNote, now_secs: i64) -> Result<StoredNote, ExportError> {
         let sort_field = note
             .fields
             .first()
             .map(|f| strip_html(f))
             .unwrap_or_default();
+        let checksum = field_checksum(&sort_field);
         let tags = if note.tags.is_empty() {
             String::new()
         } else {
             format!(" {} ", note.tags.join(" "))
         };
-        StoredNote {
-            checksum: field_checksum(&sort_field),
-            sort_field,
-            flds: note.fields.join("\x1f"),
-            field_count: note.fields.len(),
+        let mut record = Vec::new();
+        encode(
+            &[
+                Value::Null, // id: the rowid
+                Value::Text(&note.guid),
+                Value::Int(note.model),
+                Value::Int(now_secs),
+                Value::Int(-1), // usn: not yet synced
+                Value::Text(&tags),
+                Value::Joined(&note.fields, 0x1f),
+                // `sfld` is declared integer: a numeric front is stored as a number.
+                integer_affinity(&sort_field)?,
+                Value::Int(checksum),
+                Value::Int(0), // flags
+                Value::Text(""),
+            ],
+            &mut record,
+        );
+        Ok(StoredNote {
             guid: note.guid,
             deck: note.deck,
             model: note.model,
-            tags,
-        }
+            field_count: note.fields.len(),
+            checksum,
+            record,
+        })
     }
 }
 
+/// A card's columns that its indexes need.
+struct CardKey {
+    id: i64,
+    note: i64,
+    deck: i64,
+    due: i64,
+}
+
 pub struct CollectionWriter {
-    conn: Connection,
+    path: PathBuf,
+    db: Database,
+    notes: TableTree,
+    cards: TableTree,
     now_ms: i64,
     now_secs: i64,
     models: Vec<NoteType>,
@@ -147,6 +164,10 @@ pub struct CollectionWriter {
     /// Notes expected in total: ids count back from now so the last one is `now`.
     total: usize,
     written: usize,
+    /// `(csum, note id)` of each note, for `ix_notes_csum`.
+    checksums: Vec<(i64, i64)>,
+    card_keys: Vec<CardKey>,
+    card_record: Vec<u8>,
 }
 
 impl CollectionWriter {
@@ -156,16 +177,12 @@ impl CollectionWriter {
         total: usize,
         now_ms: i64,
     ) -> Result<CollectionWriter, ExportError> {
-        let conn = Connection::open(path)?;
-        conn.execute_batch(
-            "pragma journal_mode = off; pragma synchronous = off;
-             pragma locking_mode = exclusive; pragma temp_store = memory;
-             pragma cache_size = -16000;",
-        )?;
-        conn.execute_batch(SCHEMA)?;
-        conn.execute_batch("begin")?;
+        let db = Database::create(path).map_err(write_error(path))?;
         Ok(CollectionWriter {
-            conn,
+            path: path.to_owned(),
+            db,
+            notes: TableTree::new(),
+            cards: TableTree::new(),
             now_ms,
             now_secs: now_ms.div_euclid(1000),
             models,
@@ -174,11 +191,14 @@ impl CollectionWriter {
             last_deck: None,
             total,
             written: 0,
+            checksums: Vec::with_capacity(total),
+            card_keys: Vec::with_capacity(total),
+            card_record: Vec::new(),
         })
     }
 
     /// Add one note and its cards (one per template), numbered in the order they are added.
-    pub fn add(&mut self, note: &StoredNote) -> Result<(), ExportError> {
+    pub fn add(&mut self, note: StoredNote) -> Result<(), ExportError> {
         let model = self
             .models
             .iter()
@@ -186,50 +206,66 @@ impl CollectionWriter {
             .ok_or(ExportError::UnknownNoteType(note.model))?;
         if note.field_count != model.fields.len() {
             return Err(ExportError::FieldCount {
-                guid: note.guid.clone(),
+                guid: note.guid,
                 expected: model.fields.len(),
                 found: note.field_count,
             });
         }
         let templates = model.templates.len() as i64;
-        if !self.guids.insert(note.guid.clone()) {
-            return Err(ExportError::DuplicateGuid(note.guid.clone()));
-        }
         if self.written >= self.total {
             return Err(ExportError::TooManyNotes(self.total));
         }
         let deck = self.deck(&note.deck);
+        if self.guids.contains(&note.guid) {
+            return Err(ExportError::DuplicateGuid(note.guid));
+        }
+        self.guids.insert(note.guid);
         let position = self.written as i64;
         // Unique, increasing, and the last note is stamped exactly `now`.
         let note_id = self.now_ms - self.total as i64 + 1 + position;
-        self.conn
-            .prepare_cached("insert into notes values (?1, ?2, ?3, ?4, -1, ?5, ?6, ?7, ?8, 0, '')")?
-            .execute(params![
-                note_id,
-                note.guid,
-                note.model,
-                self.now_secs,
-                note.tags,
-                note.flds,
-                note.sort_field,
-                note.checksum,
-            ])?;
+        let io = write_error(&self.path);
+        self.notes
+            .insert(self.db.pages(), note_id, &note.record)
+            .map_err(&io)?;
+        self.checksums.push((note.checksum, note_id));
         // Card ids count back from now like note ids; a new card's `due` is its note's
         // position, so Anki shows them in file order.
         let first_card = self.now_ms - self.total as i64 * templates + 1 + position * templates;
-        let mut insert_card = self.conn.prepare_cached(
-            "insert into cards values
-                (?1, ?2, ?3, ?4, ?5, -1, 0, 0, ?6, 0, 0, 0, 0, 0, 0, 0, 0, '')",
-        )?;
         for ord in 0..templates {
-            insert_card.execute(params![
-                first_card + ord,
-                note_id,
+            let key = CardKey {
+                id: first_card + ord,
+                note: note_id,
                 deck,
-                ord,
-                self.now_secs,
-                position + 1,
-            ])?;
+                due: position + 1,
+            };
+            self.card_record.clear();
+            encode(
+                &[
+                    Value::Null, // id: the rowid
+                    Value::Int(key.note),
+                    Value::Int(key.deck),
+                    Value::Int(ord),
+                    Value::Int(self.now_secs),
+                    Value::Int(-1), // usn
+                    Value::Int(0),  // type: new
+                    Value::Int(0),  // queue: new
+                    Value::Int(key.due),
+                    Value::Int(0), // ivl
+                    Value::Int(0), // factor
+                    Value::Int(0), // reps
+                    Value::Int(0), // lapses
+                    Value::Int(0), // left
+                    Value::Int(0), // odue
+                    Value::Int(0), // odid
+                    Value::Int(0), // flags
+                    Value::Text(""),
+                ],
+                &mut self.card_record,
+            );
+            self.cards
+                .insert(self.db.pages(), key.id, &self.card_record)
+                .map_err(&io)?;
+            self.card_keys.push(key);
         }
         self.written += 1;
         Ok(())
@@ -270,10 +306,137 @@ impl CollectionWriter {
         self.decks.len()
     }
 
-    /// Write the `col` row (note types, decks, options), build the indexes and close.
-    pub fn finish(self) -> Result<(), ExportError> {
+    /// Write the `col` row (note types, decks, options), the tables, the indexes, and close.
+    pub fn finish(mut self) -> Result<(), ExportError> {
+        let io = write_error(&self.path);
+        let mut col = TableTree::new();
+        let mut record = Vec::new();
+        let (conf, models, decks, dconf) = self.col_json();
+        encode(
+            &[
+                Value::Null, // id: the rowid, 1
+                Value::Int(self.now_secs),
+                Value::Int(self.now_ms),
+                Value::Int(self.now_ms),
+                Value::Int(11), // ver: schema 11
+                Value::Int(0),
+                Value::Int(0),
+                Value::Int(0),
+                Value::Text(&conf),
+                Value::Text(&models),
+                Value::Text(&decks),
+                Value::Text(&dconf),
+                Value::Text("{}"),
+            ],
+            &mut record,
+        );
+        col.insert(self.db.pages(), 1, &record).map_err(&io)?;
+        let notes = std::mem::take(&mut self.notes);
+        let cards = std::mem::take(&mut self.cards);
+        let db = &mut self.db;
+        db.add_table("col", COL_SQL, col).map_err(&io)?;
+        db.add_table("notes", NOTES_SQL, notes).map_err(&io)?;
+        db.add_table("cards", CARDS_SQL, cards).map_err(&io)?;
+        db.add_table("revlog", REVLOG_SQL, TableTree::new())
+            .map_err(&io)?;
+        db.add_table("graves", GRAVES_SQL, TableTree::new())
+            .map_err(&io)?;
+        for (name, table, sql, records) in self.index_records().map_err(&io)? {
+            self.db.add_index(name, table, sql, &records).map_err(&io)?;
+        }
+        self.db.finish().map_err(&io)?;
+        Ok(())
+    }
+
+    /// Each index of Anki's schema with its records in key order: the indexed columns,
+    /// then the rowid. Every `usn` is -1, so the usn indexes are in id order.
+    #[allow(clippy::type_complexity)]
+    fn index_records(
+        &mut self,
+    ) -> std::io::Result<Vec<(&'static str, &'static str, &'static str, IndexRecords)>> {
+        let note_ids = self.checksums.iter().map(|&(_, id)| id);
+        let mut notes_usn = IndexRecords::with_capacity(self.written, self.written * 10);
+        for id in note_ids {
+            notes_usn.push(|out| encode(&[Value::Int(-1), Value::Int(id)], out))?;
+        }
+        let cards = self.card_keys.len();
+        let mut cards_usn = IndexRecords::with_capacity(cards, cards * 10);
+        let mut cards_nid = IndexRecords::with_capacity(cards, cards * 16);
+        for key in &self.card_keys {
+            cards_usn.push(|out| encode(&[Value::Int(-1), Value::Int(key.id)], out))?;
+            cards_nid.push(|out| encode(&[Value::Int(key.note), Value::Int(key.id)], out))?;
+        }
+        // Queue is 0 (new) for every card; ties in deck and due go by id.
+        self.card_keys
+            .sort_unstable_by_key(|key| (key.deck, key.due, key.id));
+        let mut cards_sched = IndexRecords::with_capacity(cards, cards * 24);
+        for key in &self.card_keys {
+            cards_sched.push(|out| {
+                let values = [
+                    Value::Int(key.deck),
+                    Value::Int(0),
+                    Value::Int(key.due),
+                    Value::Int(key.id),
+                ];
+                encode(&values, out)
+            })?;
+        }
+        self.checksums.sort_unstable();
+        let mut notes_csum = IndexRecords::with_capacity(self.written, self.written * 16);
+        for &(checksum, id) in &self.checksums {
+            notes_csum.push(|out| encode(&[Value::Int(checksum), Value::Int(id)], out))?;
+        }
+        let empty = IndexRecords::default;
+        Ok(vec![
+            (
+                "ix_notes_usn",
+                "notes",
+                "CREATE INDEX ix_notes_usn on notes (usn)",
+                notes_usn,
+            ),
+            (
+                "ix_cards_usn",
+                "cards",
+                "CREATE INDEX ix_cards_usn on cards (usn)",
+                cards_usn,
+            ),
+            (
+                "ix_revlog_usn",
+                "revlog",
+                "CREATE INDEX ix_revlog_usn on revlog (usn)",
+                empty(),
+            ),
+            (
+                "ix_cards_nid",
+                "cards",
+                "CREATE INDEX ix_cards_nid on cards (nid)",
+                cards_nid,
+            ),
+            (
+                "ix_cards_sched",
+                "cards",
+                "CREATE INDEX ix_cards_sched on cards (did, queue, due)",
+                cards_sched,
+            ),
+            (
+                "ix_revlog_cid",
+                "revlog",
+                "CREATE INDEX ix_revlog_cid on revlog (cid)",
+                empty(),
+            ),
+            (
+                "ix_notes_csum",
+                "notes",
+                "CREATE INDEX ix_notes_csum on notes (csum)",
+                notes_csum,
+            ),
+        ])
+    }
+
+    /// The `col` row's JSON: options, note types, decks and deck options.
+    fn col_json(&self) -> (String, String, String, String) {
         let first_deck = self.decks.values().next().map(|(id, _)| *id);
-        let models: serde_json::Map<String, Value> = self
+        let models: serde_json::Map<String, Json> = self
             .models
             .iter()
             .map(|model| {
@@ -283,7 +446,7 @@ impl CollectionWriter {
                 )
             })
             .collect();
-        let decks: serde_json::Map<String, Value> = self
+        let decks: serde_json::Map<String, Json> = self
             .decks
             .values()
             .map(|(id, name)| (id.to_string(), deck_json(*id, name, self.now_secs)))
@@ -296,26 +459,26 @@ impl CollectionWriter {
             "addToCur": true,
         });
         let dconf = json!({ "1": default_deck_options() });
-        self.conn.execute(
-            "insert into col values (1, ?1, ?2, ?2, 11, 0, 0, 0, ?3, ?4, ?5, ?6, '{}')",
-            params![
-                self.now_secs,
-                self.now_ms,
-                conf.to_string(),
-                Value::Object(models).to_string(),
-                Value::Object(decks).to_string(),
-                dconf.to_string(),
-            ],
-        )?;
-        self.conn.execute_batch(INDEXES)?;
-        self.conn.execute_batch("commit")?;
-        self.conn.close().map_err(|(_, error)| error)?;
-        Ok(())
+        (
+            conf.to_string(),
+            Json::Object(models).to_string(),
+            Json::Object(decks).to_string(),
+            dconf.to_string(),
+        )
     }
 }
 
-fn model_json(model: &NoteType, now_secs: i64, deck: Option<i64>) -> Value {
-    let fields: Vec<Value> = model
+fn write_error(path: &Path) -> impl Fn(std::io::Error) -> ExportError + use<> {
+    let path = path.to_owned();
+    move |source| ExportError::Io {
+        action: "write",
+        path: path.clone(),
+        source,
+    }
+}
+
+fn model_json(model: &NoteType, now_secs: i64, deck: Option<i64>) -> Json {
+    let fields: Vec<Json> = model
         .fields
         .iter()
         .enumerate()
@@ -326,7 +489,7 @@ fn model_json(model: &NoteType, now_secs: i64, deck: Option<i64>) -> Value {
             })
         })
         .collect();
-    let templates: Vec<Value> = model
+    let templates: Vec<Json> = model
         .templates
         .iter()
         .enumerate()
@@ -339,7 +502,7 @@ fn model_json(model: &NoteType, now_secs: i64, deck: Option<i64>) -> Value {
         })
         .collect();
     // Every template shows when the first field (Front) is non-empty.
-    let requirements: Vec<Value> = (0..model.templates.len())
+    let requirements: Vec<Json> = (0..model.templates.len())
         .map(|ord| json!([ord, "any", [0]]))
         .collect();
     json!({
@@ -366,7 +529,7 @@ const LATEX_PRE: &str = "\\documentclass[12pt]{article}\n\\special{papersize=3in
 \\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\
 \\setlength{\\parindent}{0in}\n\\begin{document}\n";
 
-fn deck_json(id: i64, name: &str, now_secs: i64) -> Value {
+fn deck_json(id: i64, name: &str, now_secs: i64) -> Json {
     json!({
         "id": id, "name": name, "mod": now_secs, "usn": -1, "desc": "", "dyn": 0,
         "conf": 1, "collapsed": false, "browserCollapsed": false,
@@ -377,7 +540,7 @@ fn deck_json(id: i64, name: &str, now_secs: i64) -> Value {
 
 /// Anki's classic default options group (id 1); importing with default options keeps the
 /// user's own settings, this only makes the package a complete collection.
-fn default_deck_options() -> Value {
+fn default_deck_options() -> Json {
     json!({
         "id": 1, "mod": 0, "name": "Default", "usn": 0, "maxTaken": 60, "autoplay": true,
         "timer": 0, "replayq": true, "dyn": false,
@@ -398,6 +561,7 @@ fn default_deck_options() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
     #[test]
     fn deck_ids_are_stable_case_blind_and_in_range() {
@@ -422,17 +586,21 @@ mod tests {
     }
 
     fn stored(guid: &str, deck: &str) -> StoredNote {
-        StoredNote::new(RenderedNote {
-            guid: guid.to_owned(),
-            deck: deck.to_owned(),
-            model: crate::export::BASIC_MODEL_ID,
-            fields: vec![
-                format!("<b>{guid}</b>?"),
-                "back".to_owned(),
-                "f.md:1".to_owned(),
-            ],
-            tags: vec!["a".to_owned(), "b_c".to_owned()],
-        })
+        StoredNote::new(
+            RenderedNote {
+                guid: guid.to_owned(),
+                deck: deck.to_owned(),
+                model: crate::export::BASIC_MODEL_ID,
+                fields: vec![
+                    format!("<b>{guid}</b>?"),
+                    "back".to_owned(),
+                    "f.md:1".to_owned(),
+                ],
+                tags: vec!["a".to_owned(), "b_c".to_owned()],
+            },
+            1_767_323_045,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -443,7 +611,7 @@ mod tests {
         let model = crate::export::basic().unwrap();
         let mut writer = CollectionWriter::create(&path, vec![model], 4, now).unwrap();
         for (guid, deck) in [("n1", "A::B"), ("n2", "C"), ("n3", "C"), ("n4", "a::b")] {
-            writer.add(&stored(guid, deck)).unwrap();
+            writer.add(stored(guid, deck)).unwrap();
         }
         assert_eq!(writer.deck_count(), 3, "A, A::B and C; a::b is A::B");
         writer.finish().unwrap();
@@ -506,17 +674,111 @@ mod tests {
         let mut short = stored("x", "D");
         short.field_count = 2;
         assert!(matches!(
-            writer.add(&short),
+            writer.add(short),
             Err(ExportError::FieldCount {
                 expected: 3,
                 found: 2,
                 ..
             })
         ));
-        writer.add(&stored("y", "D")).unwrap();
+        writer.add(stored("y", "D")).unwrap();
         assert!(matches!(
-            writer.add(&stored("y", "D")),
+            writer.add(stored("y", "D")),
             Err(ExportError::DuplicateGuid(_))
         ));
+    }
+
+    /// Every row as SQLite reads it back, typed (an integer is not the text of one).
+    fn rows(conn: &Connection, table: &str) -> Vec<Vec<rusqlite::types::Value>> {
+        let mut statement = conn
+            .prepare(&format!("select * from {table} order by rowid"))
+            .unwrap();
+        let columns = statement.column_count();
+        statement
+            .query_map([], |row| (0..columns).map(|i| row.get(i)).collect())
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    }
+
+    #[test]
+    fn the_file_holds_what_inserting_through_sqlite_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.anki2");
+        let model = crate::export::basic().unwrap();
+        let mut writer =
+            CollectionWriter::create(&path, vec![model], 4, 1_767_323_045_123).unwrap();
+        let note = |guid: &str, front: String, back: String| {
+            let fields = vec![front, back, "f.md:2".to_owned()];
+            let note = RenderedNote {
+                guid: guid.to_owned(),
+                deck: "D::E".to_owned(),
+                model: crate::export::BASIC_MODEL_ID,
+                fields,
+                tags: Vec::new(),
+            };
+            StoredNote::new(note, 1_767_323_045).unwrap()
+        };
+        // A numeric front is stored as a number (`sfld` is declared integer), and a note
+        // larger than a page overflows onto pages of its own.
+        let numeric = note("n2", "42".to_owned(), "b".to_owned());
+        let long = note("n3", "x".repeat(9000), "é".repeat(5000));
+        for note in [stored("n1", "D"), numeric, long, stored("n4", "D")] {
+            writer.add(note).unwrap();
+        }
+        writer.finish().unwrap();
+
+        let ours = Connection::open(&path).unwrap();
+        let check: String = ours
+            .query_row("pragma integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        // The same schema and rows through SQLite: its column affinities give each value
+        // the type SQLite would have stored.
+        let reference = Connection::open_in_memory().unwrap();
+        let schema: Vec<(String, String)> = ours
+            .prepare("select name, sql from sqlite_master where type = 'table'")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            schema
+                .iter()
+                .map(|(name, _)| name.as_str())
+                .collect::<Vec<_>>(),
+            ["col", "notes", "cards", "revlog", "graves"]
+        );
+        for (table, sql) in &schema {
+            reference.execute_batch(sql).unwrap();
+            let written = rows(&ours, table);
+            for row in &written {
+                let marks = vec!["?"; row.len()].join(", ");
+                reference
+                    .execute(
+                        &format!("insert into {table} values ({marks})"),
+                        rusqlite::params_from_iter(row),
+                    )
+                    .unwrap();
+            }
+            assert_eq!(rows(&reference, table), written, "table {table}");
+        }
+        let sort_fields: Vec<rusqlite::types::Value> = ours
+            .prepare("select sfld from notes order by id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(sort_fields[1], rusqlite::types::Value::Integer(42));
+        let flds: String = ours
+            .query_row("select flds from notes where guid = 'n3'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            flds.len(),
+            9000 + 10_000 + 2 + 6,
+            "the overflowing row reads back whole"
+        );
     }
 }

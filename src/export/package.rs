@@ -65,7 +65,13 @@ pub fn write_package<S: Sync>(
     let collection = work.path().join("collection.anki2");
     let templates = models.iter().map(|m| m.templates.len()).max().unwrap_or(0);
     let mut writer = CollectionWriter::create(&collection, models, sources.len(), now_ms)?;
-    let decks = render_into(&mut writer, sources, render, progress)?;
+    let decks = render_into(
+        &mut writer,
+        sources,
+        render,
+        now_ms.div_euclid(1000),
+        progress,
+    )?;
     writer.finish()?;
 
     let package = work.path().join("package.apkg");
@@ -127,6 +133,7 @@ fn render_into<S: Sync>(
     writer: &mut CollectionWriter,
     sources: &[S],
     render: &(dyn Fn(&S) -> RenderedNote + Sync),
+    now_secs: i64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<usize, ExportError> {
     let chunks = sources.len().div_ceil(CHUNK);
@@ -134,7 +141,8 @@ fn render_into<S: Sync>(
         .map_or(1, |n| n.get())
         .clamp(1, chunks.max(1));
     let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<(usize, Vec<StoredNote>)>(workers * 2);
+    type Chunk = Result<Vec<StoredNote>, ExportError>;
+    let (sender, receiver) = mpsc::sync_channel::<(usize, Chunk)>(workers * 2);
     std::thread::scope(|scope| {
         for _ in 0..workers {
             let sender = sender.clone();
@@ -147,9 +155,9 @@ fn render_into<S: Sync>(
                         break;
                     }
                     let end = (start + CHUNK).min(sources.len());
-                    let notes: Vec<StoredNote> = sources[start..end]
+                    let notes: Chunk = sources[start..end]
                         .iter()
-                        .map(|source| StoredNote::new(render(source)))
+                        .map(|source| StoredNote::new(render(source), now_secs))
                         .collect();
                     // The receiver is gone only when storing failed: stop quietly.
                     if sender.send((chunk, notes)).is_err() {
@@ -160,16 +168,17 @@ fn render_into<S: Sync>(
         }
         drop(sender);
         // Chunks arrive in any order; store them in source order so ids follow the notes.
-        let mut pending: BTreeMap<usize, Vec<StoredNote>> = BTreeMap::new();
+        let mut pending: BTreeMap<usize, Chunk> = BTreeMap::new();
         let mut expected = 0;
         let mut stored = 0;
         for (chunk, notes) in receiver {
             pending.insert(chunk, notes);
             while let Some(notes) = pending.remove(&expected) {
-                for note in &notes {
+                let notes = notes?;
+                stored += notes.len();
+                for note in notes {
                     writer.add(note)?;
                 }
-                stored += notes.len();
                 progress(stored);
                 expected += 1;
             }
