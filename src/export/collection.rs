@@ -8,6 +8,7 @@
 //! inserting them through SQLite gave, down to the column types.
 
 use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value as Json, json};
@@ -18,7 +19,9 @@ use super::ExportError;
 use super::html::strip_html;
 use super::model::NoteType;
 use super::render::RenderedNote;
-use super::sqlite::{Database, IndexRecords, TableTree, Value, encode, integer_affinity};
+use super::sqlite::{
+    Database, FirstPage, IndexRecords, TableTree, Value, encode, integer_affinity,
+};
 
 /// The tables, in the order Anki's schema creates them, as `sqlite_master` records them.
 const COL_SQL: &str = "CREATE TABLE col (
@@ -141,17 +144,11 @@ impl StoredNote {
     }
 }
 
-/// A card's columns that its indexes need.
-struct CardKey {
-    id: i64,
-    note: i64,
-    deck: i64,
-    due: i64,
-}
-
-pub struct CollectionWriter {
+/// The collection being written to `W`, page 2 onwards (see `sqlite`).
+pub struct CollectionWriter<W> {
+    /// The file named when writing fails.
     path: PathBuf,
-    db: Database,
+    db: Database<W>,
     notes: TableTree,
     cards: TableTree,
     now_ms: i64,
@@ -164,23 +161,29 @@ pub struct CollectionWriter {
     /// Notes expected in total: ids count back from now so the last one is `now`.
     total: usize,
     written: usize,
+    /// The records of the indexes whose keys grow with the rows, as the rows are added.
+    notes_usn: IndexRecords,
+    cards_usn: IndexRecords,
+    cards_nid: IndexRecords,
     /// `(csum, note id)` of each note, for `ix_notes_csum`.
     checksums: Vec<(i64, i64)>,
-    card_keys: Vec<CardKey>,
+    /// `(deck, due, id)` of each card, for `ix_cards_sched`.
+    schedule: Vec<(i64, i64, i64)>,
     card_record: Vec<u8>,
 }
 
-impl CollectionWriter {
-    pub fn create(
+impl<W: Write> CollectionWriter<W> {
+    /// `path` is what an error writing `out` names.
+    pub fn new(
+        out: W,
         path: &Path,
         models: Vec<NoteType>,
         total: usize,
         now_ms: i64,
-    ) -> Result<CollectionWriter, ExportError> {
-        let db = Database::create(path).map_err(write_error(path))?;
-        Ok(CollectionWriter {
+    ) -> CollectionWriter<W> {
+        CollectionWriter {
             path: path.to_owned(),
-            db,
+            db: Database::new(out),
             notes: TableTree::new(),
             cards: TableTree::new(),
             now_ms,
@@ -191,10 +194,13 @@ impl CollectionWriter {
             last_deck: None,
             total,
             written: 0,
+            notes_usn: IndexRecords::with_capacity(total, total * 8),
+            cards_usn: IndexRecords::with_capacity(total, total * 8),
+            cards_nid: IndexRecords::with_capacity(total, total * 16),
             checksums: Vec::with_capacity(total),
-            card_keys: Vec::with_capacity(total),
+            schedule: Vec::with_capacity(total),
             card_record: Vec::new(),
-        })
+        }
     }
 
     /// Add one note and its cards (one per template), numbered in the order they are added.
@@ -228,28 +234,28 @@ impl CollectionWriter {
             .insert(self.db.pages(), note_id, &note.record)
             .map_err(&io)?;
         self.checksums.push((note.checksum, note_id));
+        // Every `usn` is -1: the usn indexes are in id order.
+        self.notes_usn
+            .push(|out| encode(&[Value::Int(-1), Value::Int(note_id)], out))
+            .map_err(&io)?;
         // Card ids count back from now like note ids; a new card's `due` is its note's
         // position, so Anki shows them in file order.
         let first_card = self.now_ms - self.total as i64 * templates + 1 + position * templates;
         for ord in 0..templates {
-            let key = CardKey {
-                id: first_card + ord,
-                note: note_id,
-                deck,
-                due: position + 1,
-            };
+            let card_id = first_card + ord;
+            let due = position + 1;
             self.card_record.clear();
             encode(
                 &[
                     Value::Null, // id: the rowid
-                    Value::Int(key.note),
-                    Value::Int(key.deck),
+                    Value::Int(note_id),
+                    Value::Int(deck),
                     Value::Int(ord),
                     Value::Int(self.now_secs),
                     Value::Int(-1), // usn
                     Value::Int(0),  // type: new
                     Value::Int(0),  // queue: new
-                    Value::Int(key.due),
+                    Value::Int(due),
                     Value::Int(0), // ivl
                     Value::Int(0), // factor
                     Value::Int(0), // reps
@@ -263,9 +269,15 @@ impl CollectionWriter {
                 &mut self.card_record,
             );
             self.cards
-                .insert(self.db.pages(), key.id, &self.card_record)
+                .insert(self.db.pages(), card_id, &self.card_record)
                 .map_err(&io)?;
-            self.card_keys.push(key);
+            self.cards_usn
+                .push(|out| encode(&[Value::Int(-1), Value::Int(card_id)], out))
+                .map_err(&io)?;
+            self.cards_nid
+                .push(|out| encode(&[Value::Int(note_id), Value::Int(card_id)], out))
+                .map_err(&io)?;
+            self.schedule.push((deck, due, card_id));
         }
         self.written += 1;
         Ok(())
@@ -306,8 +318,9 @@ impl CollectionWriter {
         self.decks.len()
     }
 
-    /// Write the `col` row (note types, decks, options), the tables, the indexes, and close.
-    pub fn finish(mut self) -> Result<(), ExportError> {
+    /// Write the `col` row (note types, decks, options), the tables and the indexes;
+    /// returns the output and page 1, which goes before it.
+    pub fn finish(mut self) -> Result<(W, FirstPage), ExportError> {
         let io = write_error(&self.path);
         let mut col = TableTree::new();
         let mut record = Vec::new();
@@ -344,42 +357,29 @@ impl CollectionWriter {
         for (name, table, sql, records) in self.index_records().map_err(&io)? {
             self.db.add_index(name, table, sql, &records).map_err(&io)?;
         }
-        self.db.finish().map_err(&io)?;
-        Ok(())
+        self.db.finish().map_err(&io)
     }
 
     /// Each index of Anki's schema with its records in key order: the indexed columns,
-    /// then the rowid. Every `usn` is -1, so the usn indexes are in id order.
+    /// then the rowid.
     #[allow(clippy::type_complexity)]
     fn index_records(
         &mut self,
     ) -> std::io::Result<Vec<(&'static str, &'static str, &'static str, IndexRecords)>> {
-        let note_ids = self.checksums.iter().map(|&(_, id)| id);
-        let mut notes_usn = IndexRecords::with_capacity(self.written, self.written * 10);
-        for id in note_ids {
-            notes_usn.push(|out| encode(&[Value::Int(-1), Value::Int(id)], out))?;
+        // Queue is 0 (new) for every card. Usually one deck: already in order.
+        if !self.schedule.is_sorted() {
+            self.schedule.sort_unstable();
         }
-        let cards = self.card_keys.len();
-        let mut cards_usn = IndexRecords::with_capacity(cards, cards * 10);
-        let mut cards_nid = IndexRecords::with_capacity(cards, cards * 16);
-        for key in &self.card_keys {
-            cards_usn.push(|out| encode(&[Value::Int(-1), Value::Int(key.id)], out))?;
-            cards_nid.push(|out| encode(&[Value::Int(key.note), Value::Int(key.id)], out))?;
-        }
-        // Queue is 0 (new) for every card; ties in deck and due go by id.
-        self.card_keys
-            .sort_unstable_by_key(|key| (key.deck, key.due, key.id));
-        let mut cards_sched = IndexRecords::with_capacity(cards, cards * 24);
-        for key in &self.card_keys {
-            cards_sched.push(|out| {
-                let values = [
-                    Value::Int(key.deck),
-                    Value::Int(0),
-                    Value::Int(key.due),
-                    Value::Int(key.id),
-                ];
-                encode(&values, out)
-            })?;
+        let mut cards_sched =
+            IndexRecords::with_capacity(self.schedule.len(), self.schedule.len() * 24);
+        for &(deck, due, id) in &self.schedule {
+            let values = [
+                Value::Int(deck),
+                Value::Int(0),
+                Value::Int(due),
+                Value::Int(id),
+            ];
+            cards_sched.push(|out| encode(&values, out))?;
         }
         self.checksums.sort_unstable();
         let mut notes_csum = IndexRecords::with_capacity(self.written, self.written * 16);
@@ -392,13 +392,13 @@ impl CollectionWriter {
                 "ix_notes_usn",
                 "notes",
                 "CREATE INDEX ix_notes_usn on notes (usn)",
-                notes_usn,
+                std::mem::take(&mut self.notes_usn),
             ),
             (
                 "ix_cards_usn",
                 "cards",
                 "CREATE INDEX ix_cards_usn on cards (usn)",
-                cards_usn,
+                std::mem::take(&mut self.cards_usn),
             ),
             (
                 "ix_revlog_usn",
@@ -410,7 +410,7 @@ impl CollectionWriter {
                 "ix_cards_nid",
                 "cards",
                 "CREATE INDEX ix_cards_nid on cards (nid)",
-                cards_nid,
+                std::mem::take(&mut self.cards_nid),
             ),
             (
                 "ix_cards_sched",
@@ -585,6 +585,16 @@ mod tests {
         assert_eq!(field_checksum("What is Term?"), 2_402_535_019);
     }
 
+    fn new_writer(models: Vec<NoteType>, total: usize, now: i64) -> CollectionWriter<Vec<u8>> {
+        CollectionWriter::new(Vec::new(), Path::new("c.anki2"), models, total, now)
+    }
+
+    /// Page 1, then the rest: the collection as a file.
+    fn save(path: &Path, writer: CollectionWriter<Vec<u8>>) {
+        let (rest, first) = writer.finish().unwrap();
+        std::fs::write(path, [&first[..], &rest].concat()).unwrap();
+    }
+
     fn stored(guid: &str, deck: &str) -> StoredNote {
         StoredNote::new(
             RenderedNote {
@@ -609,12 +619,12 @@ mod tests {
         let path = dir.path().join("c.anki2");
         let now = 1_767_323_045_123;
         let model = crate::export::basic().unwrap();
-        let mut writer = CollectionWriter::create(&path, vec![model], 4, now).unwrap();
+        let mut writer = new_writer(vec![model], 4, now);
         for (guid, deck) in [("n1", "A::B"), ("n2", "C"), ("n3", "C"), ("n4", "a::b")] {
             writer.add(stored(guid, deck)).unwrap();
         }
         assert_eq!(writer.deck_count(), 3, "A, A::B and C; a::b is A::B");
-        writer.finish().unwrap();
+        save(&path, writer);
         let conn = Connection::open(&path).unwrap();
         let rows: Vec<(i64, i64, i64, i64, String, String, String)> = conn
             .prepare(
@@ -666,11 +676,8 @@ mod tests {
 
     #[test]
     fn wrong_field_count_and_repeated_guid_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
         let model = crate::export::basic().unwrap();
-        let mut writer =
-            CollectionWriter::create(&dir.path().join("c.anki2"), vec![model], 3, 1_000_000)
-                .unwrap();
+        let mut writer = new_writer(vec![model], 3, 1_000_000);
         let mut short = stored("x", "D");
         short.field_count = 2;
         assert!(matches!(
@@ -706,8 +713,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.anki2");
         let model = crate::export::basic().unwrap();
-        let mut writer =
-            CollectionWriter::create(&path, vec![model], 4, 1_767_323_045_123).unwrap();
+        let mut writer = new_writer(vec![model], 4, 1_767_323_045_123);
         let note = |guid: &str, front: String, back: String| {
             let fields = vec![front, back, "f.md:2".to_owned()];
             let note = RenderedNote {
@@ -726,7 +732,7 @@ mod tests {
         for note in [stored("n1", "D"), numeric, long, stored("n4", "D")] {
             writer.add(note).unwrap();
         }
-        writer.finish().unwrap();
+        save(&path, writer);
 
         let ours = Connection::open(&path).unwrap();
         let check: String = ours

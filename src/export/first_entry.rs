@@ -1,11 +1,14 @@
-//! The package's first entry, `collection.anki2`, deflated on every core.
+//! The package's first entry, `collection.anki2`, deflated on every core while it is
+//! being written.
 //!
-//! The collection is most of a package (74 MB for 100,000 notes) and is complete only
-//! after its last index is built, so deflating it on one thread is a serial tenth of an
-//! export. As pigz does, the file is cut into chunks deflated apart; each chunk but the last
-//! ends with a sync flush (an empty stored block that leaves the stream on a byte
-//! boundary), so their concatenation is one valid deflate stream. A chunk never refers back
-//! into the one before, which costs a few hundred bytes of a 16 MB package.
+//! The collection is most of a package (72 MB for 100,000 notes). Its pages after the first
+//! arrive in order while the notes are still being rendered; they are cut into 1 MiB chunks
+//! that worker threads deflate apart, as pigz does: each chunk but the last ends with a
+//! sync flush (an empty stored block that leaves the stream on a byte boundary), so their
+//! concatenation is one valid deflate stream, written to the package as it comes. Page 1
+//! (file header and schema, known last) opens the stream as a stored block of known size,
+//! for which room is kept at the start and filled in at the end. Nothing of the collection
+//! touches the disk but the package itself.
 //!
 //! The zip crate cannot store data compressed elsewhere, so this writes the archive's
 //! first entry itself (local header, data, a central directory naming only it); the zip
@@ -14,117 +17,252 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::io::{self, Seek, SeekFrom, Write};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
 
 use flate2::{Compress, Compression, FlushCompress, Status};
 
 /// Large enough that a chunk's fresh dictionary costs nothing measurable, small enough to
-/// keep both cores busy to the end and only a few chunks in memory.
+/// keep every core busy to the end and only a few chunks in memory.
 const CHUNK: usize = 1 << 20;
 
 /// Same level as the rest of the package: fast deflate already shrinks the collection's
 /// repetitive HTML about 4.5x; higher levels cost several times the time for a few percent.
 const LEVEL: u32 = 1;
 
-/// Write `collection` as the entry `name`, deflated, at the start of `out` (an empty
-/// file), followed by a central directory and end record for that one entry.
-pub fn write_first_entry(out: &mut File, name: &str, collection: &Path) -> io::Result<()> {
-    write_in_chunks(out, name, collection, CHUNK)
+/// A stored deflate block's header: not the last block, type 0, then LEN and its
+/// complement.
+fn stored_block_header(len: u16) -> [u8; 5] {
+    let [lo, hi] = len.to_le_bytes();
+    let [nlo, nhi] = (!len).to_le_bytes();
+    [0, lo, hi, nlo, nhi]
 }
 
-fn write_in_chunks(out: &mut File, name: &str, collection: &Path, chunk: usize) -> io::Result<()> {
-    let len = std::fs::metadata(collection)?.len();
-    let too_big = || {
-        io::Error::other(
-            "the collection is larger than 4 GiB, more than a zip entry without Zip64 holds",
-        )
-    };
-    let len32 = u32::try_from(len).map_err(|_| too_big())?;
-    let header = LocalHeader {
-        name,
-        crc: 0,
-        compressed: 0,
-        size: len32,
-    };
-    out.write_all(&header.bytes())?;
-    let (crc, compressed) = deflate_into(out, collection, len, chunk)?;
-    let compressed = u32::try_from(compressed).map_err(|_| too_big())?;
-    let header = LocalHeader {
-        crc,
-        compressed,
-        ..header
-    };
-    let data_end = out.stream_position()?;
-    let central_offset = u32::try_from(data_end).map_err(|_| too_big())?;
-    out.seek(SeekFrom::Start(0))?;
-    out.write_all(&header.bytes())?;
-    out.seek(SeekFrom::Start(data_end))?;
-    let central = header.central_entry();
-    out.write_all(&central)?;
-    out.write_all(&end_record(central.len() as u32, central_offset))?;
-    Ok(())
+/// The first entry of a package being written: everything written to it but its first
+/// `first_len` bytes, which [`DeflatingEntry::finish`] is given.
+pub struct DeflatingEntry {
+    name: String,
+    first_len: usize,
+    chunk: Vec<u8>,
+    chunks: usize,
+    len: u64,
+    workers: Workers,
+    output: Arc<Mutex<Output>>,
 }
 
-/// Deflate `len` bytes of `path` onto `out` on every core; returns the CRC-32 of the
-/// input and the compressed size.
-fn deflate_into(out: &mut File, path: &Path, len: u64, chunk: usize) -> io::Result<(u32, u64)> {
-    let chunks = usize::try_from(len.div_ceil(chunk as u64))
-        .unwrap_or(usize::MAX)
-        .max(1);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, chunks);
-    let next = AtomicUsize::new(0);
-    let (sender, receiver) = mpsc::sync_channel::<io::Result<Deflated>>(workers * 2);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            let sender = sender.clone();
-            let next = &next;
-            scope.spawn(move || {
-                let mut input = Vec::new();
-                loop {
-                    let index = next.fetch_add(1, Ordering::Relaxed);
-                    if index >= chunks {
-                        break;
-                    }
-                    let start = index as u64 * chunk as u64;
-                    let size = (len - start).min(chunk as u64) as usize;
-                    let deflated =
-                        deflate_chunk(path, index, start, &mut input, size, index + 1 == chunks);
-                    let failed = deflated.is_err();
-                    // The receiver is gone only when writing failed: stop quietly.
-                    if sender.send(deflated).is_err() || failed {
-                        break;
-                    }
-                }
-            });
+/// The deflating threads and their queue. Dropped with an export that failed midway, it
+/// waits for them, so none outlives the package.
+struct Workers {
+    jobs: Option<SyncSender<Job>>,
+    handles: Vec<JoinHandle<()>>,
+}
+
+impl Workers {
+    /// Close the queue and wait: every chunk sent is then in the file or an error.
+    fn stop(&mut self) -> io::Result<()> {
+        self.jobs = None;
+        let mut panicked = false;
+        for handle in self.handles.drain(..) {
+            panicked |= handle.join().is_err();
         }
-        drop(sender);
-        // Chunks arrive in any order; write them in file order.
-        let mut crc = crc32fast::Hasher::new();
-        let mut written = 0u64;
-        let mut pending = BTreeMap::new();
-        let mut expected = 0;
-        for deflated in receiver {
-            let deflated = deflated?;
-            pending.insert(deflated.index, deflated);
-            while let Some(chunk) = pending.remove(&expected) {
-                out.write_all(&chunk.bytes)?;
-                crc.combine(&chunk.crc);
-                written += chunk.bytes.len() as u64;
-                expected += 1;
+        if panicked {
+            return Err(io::Error::other("a deflating thread panicked"));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        let _ = self.stop();
+    }
+}
+
+struct Job {
+    index: usize,
+    data: Vec<u8>,
+    last: bool,
+}
+
+/// The package file and the deflated chunks not yet in it, written in order by whichever
+/// worker finishes the next one.
+struct Output {
+    file: File,
+    next: usize,
+    pending: BTreeMap<usize, Deflated>,
+    crc: crc32fast::Hasher,
+    written: u64,
+    error: Option<io::Error>,
+}
+
+impl Output {
+    fn take(&mut self, deflated: io::Result<Deflated>) {
+        if self.error.is_some() {
+            return;
+        }
+        match deflated {
+            Ok(deflated) => {
+                self.pending.insert(deflated.index, deflated);
+            }
+            Err(error) => {
+                self.error = Some(error);
+                return;
             }
         }
-        if expected != chunks {
+        while let Some(chunk) = self.pending.remove(&self.next) {
+            if let Err(error) = self.file.write_all(&chunk.bytes) {
+                self.error = Some(error);
+                return;
+            }
+            self.crc.combine(&chunk.crc);
+            self.written += chunk.bytes.len() as u64;
+            self.next += 1;
+        }
+    }
+}
+
+impl DeflatingEntry {
+    /// Start the entry `name` at the start of `file` (empty), keeping room for a first part
+    /// of `first_len` bytes (at most 65,535).
+    pub fn new(mut file: File, name: &str, first_len: usize) -> io::Result<DeflatingEntry> {
+        let first = u16::try_from(first_len)
+            .map_err(|_| io::Error::other("the first part of an entry is at most 64 KiB"))?;
+        let reserved = local_header_len(name) + stored_block_header(first).len() + first_len;
+        file.seek(SeekFrom::Start(reserved as u64))?;
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let (jobs, queue) = sync_channel::<Job>(workers);
+        let queue = Arc::new(Mutex::new(queue));
+        let output = Arc::new(Mutex::new(Output {
+            file,
+            next: 0,
+            pending: BTreeMap::new(),
+            crc: crc32fast::Hasher::new(),
+            written: 0,
+            error: None,
+        }));
+        let handles = (0..workers)
+            .map(|_| {
+                let queue = Arc::clone(&queue);
+                let output = Arc::clone(&output);
+                std::thread::spawn(move || deflate_jobs(&queue, &output))
+            })
+            .collect();
+        Ok(DeflatingEntry {
+            name: name.to_owned(),
+            first_len,
+            chunk: Vec::with_capacity(CHUNK),
+            chunks: 0,
+            len: 0,
+            workers: Workers {
+                jobs: Some(jobs),
+                handles,
+            },
+            output,
+        })
+    }
+
+    fn send(&mut self, last: bool) -> io::Result<()> {
+        if let Some(error) = lock(&self.output).error.take() {
+            return Err(error);
+        }
+        let data = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        let job = Job {
+            index: self.chunks,
+            data,
+            last,
+        };
+        self.chunks += 1;
+        let gone = || io::Error::other("the deflating threads stopped");
+        let jobs = self.workers.jobs.as_ref().ok_or_else(gone)?;
+        jobs.send(job).map_err(|_| gone())
+    }
+
+    /// Put `first` (the `first_len` bytes kept room for) in front, finish the entry and
+    /// its one-entry central directory; returns the file for the other entries.
+    pub fn finish(mut self, first: &[u8]) -> io::Result<File> {
+        assert_eq!(
+            first.len(),
+            self.first_len,
+            "the first part's length changed"
+        );
+        self.send(true)?;
+        self.workers.stop()?;
+        let output = Arc::into_inner(self.output)
+            .ok_or_else(|| io::Error::other("a deflating thread still holds the package"))?
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(error) = output.error {
+            return Err(error);
+        }
+        if output.next != self.chunks {
             return Err(io::Error::other(
                 "a chunk of the collection was not compressed",
             ));
         }
-        Ok((crc.finalize(), written))
-    })
+        let mut file = output.file;
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(first);
+        crc.combine(&output.crc);
+        let too_big = || {
+            io::Error::other(
+                "the collection is larger than 4 GiB, more than a zip entry without Zip64 holds",
+            )
+        };
+        let block = stored_block_header(first.len() as u16);
+        let size = u32::try_from(first.len() as u64 + self.len).map_err(|_| too_big())?;
+        let compressed = block.len() as u64 + first.len() as u64 + output.written;
+        let header = LocalHeader {
+            name: &self.name,
+            crc: crc.finalize(),
+            compressed: u32::try_from(compressed).map_err(|_| too_big())?,
+            size,
+        };
+        let data_end = local_header_len(&self.name) as u64 + compressed;
+        let central_offset = u32::try_from(data_end).map_err(|_| too_big())?;
+        file.seek(SeekFrom::Start(0))?;
+        file.write_all(&header.bytes())?;
+        file.write_all(&block)?;
+        file.write_all(first)?;
+        file.seek(SeekFrom::Start(data_end))?;
+        let central = header.central_entry();
+        file.write_all(&central)?;
+        file.write_all(&end_record(central.len() as u32, central_offset))?;
+        Ok(file)
+    }
+}
+
+impl Write for DeflatingEntry {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let room = CHUNK - self.chunk.len();
+        let taken = bytes.len().min(room);
+        self.chunk.extend_from_slice(&bytes[..taken]);
+        self.len += taken as u64;
+        if self.chunk.len() == CHUNK {
+            self.send(false)?;
+        }
+        Ok(taken)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn lock(output: &Mutex<Output>) -> std::sync::MutexGuard<'_, Output> {
+    output.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn deflate_jobs(queue: &Mutex<Receiver<Job>>, output: &Mutex<Output>) {
+    loop {
+        let job = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok(job) = job else {
+            return; // the queue is closed: the entry is finished or dropped
+        };
+        let deflated = deflate_chunk(job.index, &job.data, job.last);
+        lock(output).take(deflated);
+    }
 }
 
 struct Deflated {
@@ -133,19 +271,8 @@ struct Deflated {
     bytes: Vec<u8>,
 }
 
-/// Deflate `size` bytes of `path` from `start`, read into the worker's `input` buffer.
-fn deflate_chunk(
-    path: &Path,
-    index: usize,
-    start: u64,
-    input: &mut Vec<u8>,
-    size: usize,
-    last: bool,
-) -> io::Result<Deflated> {
-    input.resize(size, 0);
-    let mut file = File::open(path)?;
-    file.seek(SeekFrom::Start(start))?;
-    file.read_exact(input)?;
+/// Deflate one chunk: ended by a sync flush, or by the final block if it is the last.
+fn deflate_chunk(index: usize, input: &[u8], last: bool) -> io::Result<Deflated> {
     let mut crc = crc32fast::Hasher::new();
     crc.update(input);
     let mut compress = Compress::new(Compression::new(LEVEL), false);
@@ -154,7 +281,7 @@ fn deflate_chunk(
     } else {
         FlushCompress::Sync
     };
-    let mut bytes = Vec::with_capacity(size / 3 + 1024);
+    let mut bytes = Vec::with_capacity(input.len() / 3 + 1024);
     loop {
         let consumed = compress.total_in() as usize;
         let status = compress
@@ -173,6 +300,10 @@ fn deflate_chunk(
         bytes.reserve(bytes.capacity().max(64 * 1024));
     }
     Ok(Deflated { index, crc, bytes })
+}
+
+fn local_header_len(name: &str) -> usize {
+    30 + name.len()
 }
 
 /// What the local header and the central directory say about the entry.
@@ -251,6 +382,8 @@ fn end_record(central_size: u32, central_offset: u32) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Read;
+
     use super::*;
     use zip::write::SimpleFileOptions;
 
@@ -270,19 +403,24 @@ mod tests {
         out
     }
 
-    fn entry_round_trip(len: usize, chunk: usize) {
+    /// Write `first` + `rest` as the entry (`rest` in pieces of `piece` bytes), append an
+    /// entry with the zip crate, and read both back.
+    fn entry_round_trip(first_len: usize, rest_len: usize, piece: usize) {
         let dir = tempfile::tempdir().unwrap();
-        let source = dir.path().join("collection.anki2");
-        let data = sample(len);
-        std::fs::write(&source, &data).unwrap();
+        let data = sample(first_len + rest_len);
+        let (first, rest) = data.split_at(first_len);
         let package = dir.path().join("p.apkg");
-        let mut file = File::options()
+        let file = File::options()
             .read(true)
             .write(true)
             .create_new(true)
             .open(&package)
             .unwrap();
-        write_in_chunks(&mut file, "collection.anki2", &source, chunk).unwrap();
+        let mut entry = DeflatingEntry::new(file, "collection.anki2", first_len).unwrap();
+        for part in rest.chunks(piece) {
+            entry.write_all(part).unwrap();
+        }
+        let file = entry.finish(first).unwrap();
         // The zip crate appends after it, as the package writer does.
         let mut zip = zip::ZipWriter::new_append(file).unwrap();
         zip.start_file("media", SimpleFileOptions::default())
@@ -297,7 +435,10 @@ mod tests {
         let mut back = Vec::new();
         // Reading to the end checks the CRC too.
         entry.read_to_end(&mut back).unwrap();
-        assert!(back == data, "{len} bytes in chunks of {chunk}");
+        assert!(
+            back == data,
+            "{first_len} + {rest_len} bytes in pieces of {piece}"
+        );
         drop(entry);
         let mut media = String::new();
         archive
@@ -310,10 +451,17 @@ mod tests {
 
     #[test]
     fn chunks_deflated_apart_read_back_as_one_entry() {
-        entry_round_trip(100_000, 7_000);
-        entry_round_trip(21_000, 7_000);
-        entry_round_trip(5, 7_000);
-        entry_round_trip(0, 7_000);
-        entry_round_trip(300_000, CHUNK);
+        entry_round_trip(4096, 3 * CHUNK + 12_345, 4096);
+        entry_round_trip(4096, 2 * CHUNK, 4096);
+        entry_round_trip(4096, CHUNK - 1, 100_000);
+        entry_round_trip(4096, 0, 4096);
+        entry_round_trip(0, 5, 1);
+        entry_round_trip(65_535, 70_000, 7_000);
+    }
+
+    #[test]
+    fn a_first_part_over_64_kib_is_refused() {
+        let file = tempfile::tempfile().unwrap();
+        assert!(DeflatingEntry::new(file, "c", 65_536).is_err());
     }
 }

@@ -17,10 +17,11 @@ use zip::write::{SimpleFileOptions, ZipWriter};
 
 use super::ExportError;
 use super::collection::{CollectionWriter, StoredNote};
-use super::first_entry;
+use super::first_entry::DeflatingEntry;
 use super::media::{MediaFile, MediaSet};
 use super::model::NoteType;
 use super::render::RenderedNote;
+use super::sqlite::PAGE_SIZE;
 
 /// What an export wrote.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -62,20 +63,25 @@ pub fn write_package<S: Sync>(
             path: folder.clone(),
             source,
         })?;
-    let collection = work.path().join("collection.anki2");
-    let templates = models.iter().map(|m| m.templates.len()).max().unwrap_or(0);
-    let mut writer = CollectionWriter::create(&collection, models, sources.len(), now_ms)?;
-    let decks = render_into(
-        &mut writer,
-        sources,
-        render,
-        now_ms.div_euclid(1000),
-        progress,
-    )?;
-    writer.finish()?;
-
     let package = work.path().join("package.apkg");
-    zip_package(&package, &collection, media.files())?;
+    let templates = models.iter().map(|m| m.templates.len()).max().unwrap_or(0);
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&package)
+        .map_err(io_error("create", &package))?;
+    // The collection streams into the package's first entry as it is written.
+    let entry = DeflatingEntry::new(file, "collection.anki2", PAGE_SIZE)
+        .map_err(io_error("write", &package))?;
+    let mut writer = CollectionWriter::new(entry, &package, models, sources.len(), now_ms);
+    let now_secs = now_ms.div_euclid(1000);
+    let decks = render_into(&mut writer, sources, render, now_secs, progress)?;
+    let (entry, first_page) = writer.finish()?;
+    let file = entry
+        .finish(&first_page[..])
+        .map_err(io_error("write", &package))?;
+    zip_media(file, &package, media.files())?;
     let bytes = std::fs::metadata(&package)
         .map_err(|source| ExportError::Io {
             action: "read the size of",
@@ -129,8 +135,8 @@ fn parent_folder(out: &Path) -> PathBuf {
 }
 
 /// Render on every core while this thread stores notes in order; returns the deck count.
-fn render_into<S: Sync>(
-    writer: &mut CollectionWriter,
+fn render_into<S: Sync, W: Write>(
+    writer: &mut CollectionWriter<W>,
     sources: &[S],
     render: &(dyn Fn(&S) -> RenderedNote + Sync),
     now_secs: i64,
@@ -187,24 +193,17 @@ fn render_into<S: Sync>(
     })
 }
 
-fn zip_package(package: &Path, collection: &Path, media: &[MediaFile]) -> Result<(), ExportError> {
-    let io_error = |action: &'static str, path: &Path| {
-        let path = path.to_owned();
-        move |source| ExportError::Io {
-            action,
-            path,
-            source,
-        }
-    };
-    let mut file = File::options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(package)
-        .map_err(io_error("create", package))?;
-    first_entry::write_first_entry(&mut file, "collection.anki2", collection)
-        .map_err(io_error("compress", collection))?;
+fn io_error(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> ExportError {
+    let path = path.to_owned();
+    move |source| ExportError::Io {
+        action,
+        path,
+        source,
+    }
+}
+
+/// Append the media index and the media to the package whose first entry is written.
+fn zip_media(file: File, package: &Path, media: &[MediaFile]) -> Result<(), ExportError> {
     let mut zip = ZipWriter::new_append(file)?;
     // Level 1, as for the collection: the media index is tiny, and media that are not
     // already compressed are mostly text (SVG).

@@ -4,7 +4,7 @@
 //! levels, and whole index trees, are planned once every key is known, which keeps every
 //! page non-empty without ever rewriting one.
 
-use std::io;
+use std::io::{self, Write};
 use std::ops::Range;
 
 use super::pages::{Kind, PAGE_SIZE, PageBuilder, PageFile, following};
@@ -58,7 +58,12 @@ impl TableTree {
     }
 
     /// Add a row whose record is `payload`; rowids must increase.
-    pub fn insert(&mut self, file: &mut PageFile, rowid: i64, payload: &[u8]) -> io::Result<()> {
+    pub fn insert<W: Write>(
+        &mut self,
+        file: &mut PageFile<W>,
+        rowid: i64,
+        payload: &[u8],
+    ) -> io::Result<()> {
         if self.last_rowid.is_some_and(|last| last >= rowid) {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
@@ -93,7 +98,7 @@ impl TableTree {
         Ok(())
     }
 
-    fn write_leaf(&mut self, file: &mut PageFile) -> io::Result<()> {
+    fn write_leaf<W: Write>(&mut self, file: &mut PageFile<W>) -> io::Result<()> {
         let page = file.append(self.leaf.finish(None))?;
         let last = self.last_rowid.expect("a full leaf has rows");
         self.leaves.push((page, last));
@@ -102,7 +107,7 @@ impl TableTree {
     }
 
     /// Write what is left and the interior pages; returns the root page.
-    pub fn finish(mut self, file: &mut PageFile) -> io::Result<u32> {
+    pub fn finish<W: Write>(mut self, file: &mut PageFile<W>) -> io::Result<u32> {
         if self.leaves.is_empty() {
             // Everything fits one leaf (or there are no rows): it is the root.
             return file.append(self.leaf.finish(None));
@@ -124,7 +129,7 @@ impl TableTree {
 }
 
 /// Write the overflow chain of `rest`; returns its first page.
-fn write_overflow(file: &mut PageFile, rest: &[u8]) -> io::Result<u32> {
+fn write_overflow<W: Write>(file: &mut PageFile<W>, rest: &[u8]) -> io::Result<u32> {
     let first = file.next_number();
     let mut chunks = rest.chunks(OVERFLOW_ROOM).peekable();
     let mut page = [0u8; PAGE_SIZE];
@@ -188,7 +193,7 @@ impl IndexRecords {
     }
 
     /// Write the index b-tree of these records (already in key order); returns its root.
-    pub fn write_tree(&self, file: &mut PageFile) -> io::Result<u32> {
+    pub fn write_tree<W: Write>(&self, file: &mut PageFile<W>) -> io::Result<u32> {
         let costs: Vec<usize> = (0..self.len())
             .map(|index| {
                 let len = self.get(index).len();
@@ -230,8 +235,8 @@ impl IndexRecords {
 /// the run as its right child; the key after the run goes up a level, between this page
 /// and the next. A table's keys are rowids (the largest under the child); an index's are
 /// records, which are then stored only in the interior page.
-fn write_interior(
-    file: &mut PageFile,
+fn write_interior<W: Write>(
+    file: &mut PageFile<W>,
     kind: Kind,
     mut children: Vec<u32>,
     mut keys: Vec<Vec<u8>>,

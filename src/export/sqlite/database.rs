@@ -1,12 +1,14 @@
 //! A whole database file: its tables and indexes, the schema table on page 1 that names
 //! their root pages, and the 100-byte file header (file format §1.3, §2.6).
 
-use std::io;
-use std::path::Path;
+use std::io::{self, Write};
 
 use super::btree::{IndexRecords, TableTree};
 use super::pages::{Kind, PAGE_SIZE, PageBuilder, PageFile};
 use super::record::{Value, encode, varint_len, write_varint};
+
+/// Page 1 of a database file.
+pub type FirstPage = Box<[u8; PAGE_SIZE]>;
 
 struct SchemaRow {
     kind: &'static str,
@@ -16,22 +18,23 @@ struct SchemaRow {
     sql: &'static str,
 }
 
-/// A database being written: trees are added whole or streamed into [`Database::pages`].
-pub struct Database {
-    pages: PageFile,
+/// A database being written to `W`, page 2 onwards: trees are added whole or streamed
+/// into [`Database::pages`]; [`Database::finish`] gives back page 1.
+pub struct Database<W> {
+    pages: PageFile<W>,
     schema: Vec<SchemaRow>,
 }
 
-impl Database {
-    pub fn create(path: &Path) -> io::Result<Database> {
-        Ok(Database {
-            pages: PageFile::create(path)?,
+impl<W: Write> Database<W> {
+    pub fn new(out: W) -> Database<W> {
+        Database {
+            pages: PageFile::new(out),
             schema: Vec::new(),
-        })
+        }
     }
 
     /// The file, for streaming rows into a [`TableTree`].
-    pub fn pages(&mut self) -> &mut PageFile {
+    pub fn pages(&mut self) -> &mut PageFile<W> {
         &mut self.pages
     }
 
@@ -73,8 +76,9 @@ impl Database {
         Ok(())
     }
 
-    /// Write the schema table and file header on page 1, and flush.
-    pub fn finish(self) -> io::Result<()> {
+    /// Page 1 (the file header and the schema table), to go before everything written
+    /// to the output, which is returned with it.
+    pub fn finish(self) -> io::Result<(W, FirstPage)> {
         let mut page = PageBuilder::first_page(Kind::TableLeaf);
         let mut record = Vec::new();
         for (index, row) in self.schema.iter().enumerate() {
@@ -103,9 +107,9 @@ impl Database {
         }
         let page_count = self.pages.page_count();
         let schema_cookie = self.schema.len() as u32;
-        let mut first = *page.finish(None);
+        let mut first = Box::new(*page.finish(None));
         first[..100].copy_from_slice(&file_header(page_count, schema_cookie));
-        self.pages.finish(&first)
+        Ok((self.pages.into_inner(), first))
     }
 }
 

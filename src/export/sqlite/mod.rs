@@ -1,5 +1,6 @@
 //! A writer of SQLite database files for the one shape an export needs: tables filled
-//! once, in rowid order, and indexes built from sorted keys, written front to back.
+//! once, in rowid order, and indexes built from sorted keys, written front to back (page
+//! 1, which names the trees' roots, last).
 //!
 //! Going through SQLite itself put every row through its virtual machine, its page cache
 //! and a B-tree insert on one thread, and then sorted seven indexes, about half of an
@@ -19,7 +20,8 @@ use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
 pub use btree::{IndexRecords, TableTree};
-pub use database::Database;
+pub use database::{Database, FirstPage};
+pub use pages::PAGE_SIZE;
 pub use record::{Value, encode};
 
 /// What SQLite stores for `text` put in a column of INTEGER affinity: an integer or real

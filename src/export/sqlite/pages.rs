@@ -1,12 +1,10 @@
 //! The database file as numbered pages, and one b-tree page being filled with cells.
 //!
 //! Pages are appended in the order they are numbered, so the file is written front to
-//! back through one buffer; only page 1, whose schema table names every root page, is
-//! written last, over the zeros reserved for it.
+//! back; only page 1, whose schema table names every root page, is known last: it is
+//! handed back for the caller to put in front (an export deflates the rest as it comes).
 
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::io::{self, Write};
 
 /// 4 KiB, SQLite's default: what `rusqlite` wrote before, and what Anki's own collections use.
 pub const PAGE_SIZE: usize = 4096;
@@ -14,19 +12,16 @@ pub const PAGE_SIZE: usize = 4096;
 /// The page holding the byte at offset 2^30 is never used: SQLite keeps it for locks.
 const LOCK_BYTE_PAGE: u32 = (1 << 30) / PAGE_SIZE as u32 + 1;
 
-pub struct PageFile {
-    out: BufWriter<File>,
-    /// Pages written so far, page 1 included.
+/// Pages 2, 3, ... written in order to `out`.
+pub struct PageFile<W> {
+    out: W,
+    /// Pages so far, page 1 included.
     pages: u32,
 }
 
-impl PageFile {
-    /// Create `path` (truncating it) with page 1 reserved.
-    pub fn create(path: &Path) -> io::Result<PageFile> {
-        let file = File::create(path)?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
-        out.write_all(&[0; PAGE_SIZE])?;
-        Ok(PageFile { out, pages: 1 })
+impl<W: Write> PageFile<W> {
+    pub fn new(out: W) -> PageFile<W> {
+        PageFile { out, pages: 1 }
     }
 
     /// The number the next appended page gets.
@@ -52,12 +47,9 @@ impl PageFile {
         self.pages
     }
 
-    /// Write page 1 over its reserved zeros and flush everything.
-    pub fn finish(self, first_page: &[u8]) -> io::Result<()> {
-        let mut file = self.out.into_inner().map_err(|error| error.into_error())?;
-        file.seek(SeekFrom::Start(0))?;
-        file.write_all(first_page)?;
-        file.flush()
+    /// The output, which holds every page but the first.
+    pub fn into_inner(self) -> W {
+        self.out
     }
 }
 

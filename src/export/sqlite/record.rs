@@ -42,15 +42,6 @@ impl Value<'_> {
         }
     }
 
-    fn body_len(&self) -> usize {
-        match *self {
-            Value::Null | Value::Int(0) | Value::Int(1) => 0,
-            Value::Int(i) => int_width(i),
-            Value::Real(_) => 8,
-            Value::Text(_) | Value::Joined(..) => self.text_len(),
-        }
-    }
-
     fn write_body(&self, out: &mut Vec<u8>) {
         match *self {
             Value::Null | Value::Int(0) | Value::Int(1) => {}
@@ -89,23 +80,49 @@ fn int_width(i: i64) -> usize {
 
 /// Append the record of `values` to `out`; returns its length.
 pub fn encode(values: &[Value], out: &mut Vec<u8>) -> usize {
-    let start = out.len();
-    let types: usize = values.iter().map(|v| varint_len(v.serial_type())).sum();
-    // The header's length counts its own varint, which may need a second byte.
-    let mut header = types + 1;
-    if varint_len(header as u64) > 1 {
-        header = types + varint_len((types + 2) as u64);
+    // Every row written has fewer columns than this; more only costs an allocation.
+    const USUAL: usize = 32;
+    let mut usual = [0u64; USUAL];
+    let mut more = Vec::new();
+    let types: &mut [u64] = if values.len() <= USUAL {
+        &mut usual[..values.len()]
+    } else {
+        more.resize(values.len(), 0);
+        &mut more
+    };
+    let mut types_len = 0;
+    let mut body = 0;
+    for (serial, value) in types.iter_mut().zip(values) {
+        *serial = value.serial_type();
+        types_len += varint_len(*serial);
+        body += body_len(*serial);
     }
-    let body: usize = values.iter().map(Value::body_len).sum();
+    // The header's length counts its own varint, which may need a second byte.
+    let mut header = types_len + 1;
+    if varint_len(header as u64) > 1 {
+        header = types_len + varint_len((types_len + 2) as u64);
+    }
+    let start = out.len();
     out.reserve(header + body);
     put_varint(out, header as u64);
-    for value in values {
-        put_varint(out, value.serial_type());
+    for &serial in types.iter() {
+        put_varint(out, serial);
     }
     for value in values {
         value.write_body(out);
     }
     out.len() - start
+}
+
+/// Bytes of a value of serial type `serial`.
+fn body_len(serial: u64) -> usize {
+    match serial {
+        0 | 8 | 9 => 0,
+        1..=4 => serial as usize,
+        5 => 6,
+        6 | 7 => 8,
+        _ => ((serial - 12) / 2) as usize,
+    }
 }
 
 /// Bytes of `v` as a SQLite varint: 7 bits a byte, most significant first, and a 9th byte
@@ -119,6 +136,10 @@ pub fn varint_len(v: u64) -> usize {
 }
 
 pub fn put_varint(out: &mut Vec<u8>, v: u64) {
+    if v < 0x80 {
+        out.push(v as u8);
+        return;
+    }
     let mut bytes = [0u8; 9];
     let len = write_varint(&mut bytes, v);
     out.extend_from_slice(&bytes[..len]);
@@ -126,6 +147,10 @@ pub fn put_varint(out: &mut Vec<u8>, v: u64) {
 
 /// Write `v` at the start of `out` (9 bytes are enough); returns the bytes written.
 pub fn write_varint(out: &mut [u8], v: u64) -> usize {
+    if v < 0x80 {
+        out[0] = v as u8;
+        return 1;
+    }
     let len = varint_len(v);
     if len == 9 {
         out[8] = v as u8;
@@ -199,11 +224,16 @@ mod tests {
         for (i, serial, body) in cases {
             let value = Value::Int(i);
             assert_eq!(
-                (value.serial_type(), value.body_len()),
+                (value.serial_type(), body_len(value.serial_type())),
                 (serial, body),
                 "{i}"
             );
         }
+        for text in ["", "a", "é", "ab\x1fc"] {
+            let serial = Value::Text(text).serial_type();
+            assert_eq!(body_len(serial), text.len());
+        }
+        assert_eq!(body_len(Value::Real(0.5).serial_type()), 8);
     }
 
     #[test]
