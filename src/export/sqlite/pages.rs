@@ -172,6 +172,38 @@ mod tests {
         assert_eq!(LOCK_BYTE_PAGE, 262_145);
     }
 
+    /// Counts what is written and keeps none of it.
+    struct Counter(u64);
+
+    impl Write for Counter {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0 += bytes.len() as u64;
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn pages_land_at_their_number_and_the_lock_byte_page_is_left_zero() {
+        let mut file = PageFile::new(Counter(0));
+        let mut numbers = Vec::new();
+        while file.page_count() < LOCK_BYTE_PAGE + 2 {
+            let number = file.append(&[7; 100]).unwrap();
+            // Page N starts at (N - 1) * size; page 1 is not in the output.
+            assert_eq!(file.out.0, u64::from(number - 1) * PAGE_SIZE as u64);
+            numbers.push(number);
+        }
+        let around: Vec<u32> = numbers[numbers.len() - 3..].to_vec();
+        assert_eq!(
+            around,
+            [LOCK_BYTE_PAGE - 1, LOCK_BYTE_PAGE + 1, LOCK_BYTE_PAGE + 2]
+        );
+        assert_eq!(file.page_count(), LOCK_BYTE_PAGE + 2);
+    }
+
     #[test]
     fn cells_fill_from_the_end_and_pointers_from_the_header() {
         let mut page = PageBuilder::new(Kind::TableLeaf);
