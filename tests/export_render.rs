@@ -104,3 +104,32 @@ fn code_is_static_html() {
     assert!(!back.contains("<script"), "{back}");
     assert!(back.contains("src=\"diagram-"), "{back}");
 }
+
+/// `<img src>` in raw HTML (to size an image, say) points at the bundled file like `![]()`,
+/// in the question and the answer, whatever the quoting and however the tag is wrapped.
+#[test]
+fn images_in_raw_html_point_at_their_media_names() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/export");
+    let text = "## Which picture? <img src=img/diagram.png height=20>\n\n\
+                <p align=\"center\">\n  <img width=\"300\"\n       src='img/diagram.png'>\n</p>\n\n\
+                Also <IMG SRC=\"img/diagram.png\"> inline, and <img src=\"https://example.org/x.png\">.\n";
+    let parsed = mdcards::notes::parse_file(&dir.join("html_images.md"), text, None);
+    let card = &parsed.cards[0];
+    assert_eq!(card.media.len(), 3, "{:?}", card.media);
+    let media = MediaSet::collect(&card.media).unwrap();
+    let name = media.files()[0].name.clone();
+    let note = render_card(card, &media);
+    let (front, back) = (&note.fields[0], &note.fields[1]);
+    assert_eq!(
+        *front,
+        format!("Which picture? <img src=\"{name}\" height=20>"),
+        "an unquoted source is quoted"
+    );
+    assert!(
+        back.contains(&format!("<img width=\"300\"\n       src='{name}'>")),
+        "{back}"
+    );
+    assert!(back.contains(&format!("<IMG SRC=\"{name}\">")), "{back}");
+    assert!(back.contains("src=\"https://example.org/x.png\""), "{back}");
+    assert!(!back.contains("img/diagram.png"), "{back}");
+}

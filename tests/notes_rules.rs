@@ -423,6 +423,62 @@ fn inline_and_reference_images_are_media_resolved_against_the_file() {
     assert_eq!(parsed.diagnostics, []);
 }
 
+/// The card opens when its `## ` line ends; an image on that line is still its image (and
+/// a missing one is reported like any other).
+#[test]
+fn an_image_in_the_question_belongs_to_the_card() {
+    let parsed = parse("## Which one? ![a](a.png)\nanswer\n");
+    let card = only_card(&parsed);
+    let media: Vec<(&str, u32, u32)> = card
+        .media
+        .iter()
+        .map(|m| (m.written.as_str(), m.location.line, m.location.col))
+        .collect();
+    assert_eq!(media, [("a.png", 1, 15)]);
+    let title = parse("# Deck ![logo](logo.png)\n## Q\nA\n");
+    assert!(
+        only_card(&title).media.is_empty(),
+        "a title's image is no card's"
+    );
+}
+
+#[test]
+fn images_in_raw_html_are_media_like_markdown_images() {
+    let text = "## Q <img src=\"q.png\" height=20>\n\n<p align=\"center\">\n  <img width=\"300\"\n       src='img/wide one.png'>\n</p>\n\nInline <IMG SRC=c.png> too. <!-- <img src=\"gone.png\"> -->\n\n```html\n<img src=\"code.png\">\n```\n";
+    let parsed = parse(text);
+    let card = only_card(&parsed);
+    let media: Vec<(&str, &Path, u32, u32)> = card
+        .media
+        .iter()
+        .map(|m| {
+            (
+                m.written.as_str(),
+                m.path.as_path(),
+                m.location.line,
+                m.location.col,
+            )
+        })
+        .collect();
+    assert_eq!(
+        media,
+        [
+            ("q.png", Path::new("notes/q.png"), 1, 16),
+            (
+                "img/wide one.png",
+                Path::new("notes/img/wide one.png"),
+                5,
+                13
+            ),
+            ("c.png", Path::new("notes/c.png"), 8, 17),
+        ],
+        "commented-out and code-block images are not images"
+    );
+    assert_eq!(parsed.diagnostics, []);
+    let remote = parse("## Q\n<img src=\"https://example.org/x.png\">\n");
+    assert!(only_card(&remote).media.is_empty());
+    assert_eq!(codes(&remote), [code::REMOTE_IMAGE]);
+}
+
 #[test]
 fn remote_images_are_warned_about_not_bundled() {
     let parsed = parse("## Q\n![x](https://example.org/x.png)\n");

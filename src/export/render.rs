@@ -8,11 +8,12 @@
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
 use super::highlight;
-use super::html::escape;
+use super::html::{escape, escape_into};
 use super::math;
 use super::media::MediaSet;
 use super::model::BASIC_MODEL_ID;
 use crate::deck::Card;
+use crate::notes::html_images::image_sources;
 use crate::notes::markdown;
 
 /// A note ready for the package: what the collection writer stores. Renderers for other
@@ -83,6 +84,7 @@ pub fn markdown_to_html(source: &str, resolve: &dyn Fn(&str) -> Option<String>) 
     let protected = math::protect(source);
     let mut events: Vec<Event> = Vec::new();
     let mut code: Option<(String, String)> = None;
+    let mut html_block: Option<String> = None;
     for event in Parser::new_ext(&protected.markdown, markdown::options()) {
         if let Some((info, text)) = code.as_mut() {
             match event {
@@ -140,12 +142,52 @@ pub fn markdown_to_html(source: &str, resolve: &dyn Fn(&str) -> Option<String>) 
             }
             // Front matter belongs to the file, not the card.
             Event::Start(Tag::MetadataBlock(_)) | Event::End(TagEnd::MetadataBlock(_)) => {}
+            // An HTML block comes a line at a time; a tag may span lines, so the block's
+            // images are found in it whole.
+            Event::Start(Tag::HtmlBlock) => html_block = Some(String::new()),
+            Event::Html(line) if html_block.is_some() => {
+                html_block.get_or_insert_default().push_str(&line);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let block = html_block.take().unwrap_or_default();
+                events.push(Event::Html(with_media_names(block.into(), resolve)));
+            }
+            Event::InlineHtml(html) => {
+                events.push(Event::InlineHtml(with_media_names(html, resolve)));
+            }
             other => events.push(other),
         }
     }
     let mut html = String::with_capacity(source.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     html
+}
+
+/// `html` with each `<img src>` that names a bundled file pointing at the file's media name.
+fn with_media_names<'a>(html: CowStr<'a>, resolve: &dyn Fn(&str) -> Option<String>) -> CowStr<'a> {
+    let sources = image_sources(&html);
+    let mut out = String::new();
+    let mut from = 0;
+    for source in sources {
+        let Some(name) = resolve(html[source.value.clone()].trim()) else {
+            continue;
+        };
+        out.push_str(&html[from..source.value.start]);
+        // An unquoted value ends at a blank: quote the name, whatever it holds.
+        if !source.quoted {
+            out.push('"');
+        }
+        escape_into(&mut out, &name);
+        if !source.quoted {
+            out.push('"');
+        }
+        from = source.value.end;
+    }
+    if from == 0 {
+        return html;
+    }
+    out.push_str(&html[from..]);
+    CowStr::from(out)
 }
 
 #[cfg(test)]

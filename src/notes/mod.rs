@@ -12,6 +12,7 @@ mod directives;
 mod duplicates;
 mod front_matter;
 pub mod html;
+pub mod html_images;
 mod lines;
 pub mod markdown;
 mod parse;

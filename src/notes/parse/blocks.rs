@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{CodeBlock, Walker};
 use crate::deck::{MediaRef, ScenarioSource};
 use crate::notes::diagnostic::{Diagnostic, code};
-use crate::notes::directives;
+use crate::notes::{directives, html_images};
 
 impl Walker<'_, '_> {
     pub(super) fn opaque(&mut self, range: Range<usize>) {
@@ -81,6 +81,7 @@ impl Walker<'_, '_> {
     /// An HTML block, or an inline comment: pinned ids and other directives.
     pub(super) fn html(&mut self, range: Range<usize>, top_level: bool) {
         self.opaque(range.clone());
+        self.html_images(range.clone());
         let html = self.text(range.clone());
         let comments = directives::comments(html);
         if top_level && !directives::only_comments(html, &comments) {
@@ -166,7 +167,23 @@ impl Walker<'_, '_> {
         }
     }
 
+    /// Each `<img src>` in raw HTML is an image of the card, like `![](src)`.
+    pub(super) fn html_images(&mut self, range: Range<usize>) {
+        let html = self.text(range.clone());
+        for source in html_images::image_sources(html) {
+            let value = range.start + source.value.start..range.start + source.value.end;
+            self.image(self.text(value.clone()), value);
+        }
+    }
+
     pub(super) fn image(&mut self, dest: &str, range: Range<usize>) {
+        if self.open.is_none()
+            && let Some(heading) = &mut self.heading
+            && heading.opens_card()
+        {
+            heading.images.push((dest.to_owned(), range));
+            return;
+        }
         let Some(card) = &mut self.open else {
             return;
         };

@@ -25,6 +25,7 @@ impl Walker<'_, '_> {
             depth: self.depth,
             range,
             inner: None,
+            images: Vec::new(),
         });
     }
 
@@ -40,6 +41,7 @@ impl Walker<'_, '_> {
                 atx: true,
                 depth: 0,
                 inner,
+                images,
                 ..
             } => {
                 self.outside_reported = false;
@@ -54,6 +56,9 @@ impl Walker<'_, '_> {
                     scenario: None,
                     pinned: None,
                 });
+                for (dest, range) in images {
+                    self.image(&dest, range);
+                }
             }
             Heading {
                 level: HeadingLevel::H1,

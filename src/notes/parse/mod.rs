@@ -268,6 +268,16 @@ struct Heading {
     depth: usize,
     range: Range<usize>,
     inner: Option<Range<usize>>,
+    /// Images in a card's `## ` line (destination as written, where): they belong to the
+    /// card, which opens when the line ends.
+    images: Vec<(String, Range<usize>)>,
+}
+
+impl Heading {
+    /// A `## ` line at the top level: a card's front.
+    fn opens_card(&self) -> bool {
+        self.level == HeadingLevel::H2 && self.atx && self.depth == 0
+    }
 }
 
 /// A top-level paragraph that starts with `[#`: a tags line, if it holds only tag links.
@@ -465,6 +475,7 @@ impl<'s, 'a> Walker<'s, 'a> {
             Event::InlineHtml(_) if self.text(range.clone()).starts_with("<!--") => {
                 self.html(range, false);
             }
+            Event::InlineHtml(_) => self.html_images(range),
             _ => {}
         }
     }
