@@ -170,6 +170,8 @@ pub struct CollectionWriter<W> {
     /// `(deck, due, id)` of each card, for `ix_cards_sched`.
     schedule: Vec<(i64, i64, i64)>,
     card_record: Vec<u8>,
+    /// Card ids each note keeps room for: the most templates of any note type.
+    card_room: i64,
 }
 
 impl<W: Write> CollectionWriter<W> {
@@ -181,6 +183,10 @@ impl<W: Write> CollectionWriter<W> {
         total: usize,
         now_ms: i64,
     ) -> CollectionWriter<W> {
+        let most_templates = models.iter().map(|model| model.templates.len());
+        let card_room = most_templates.max().unwrap_or(1).max(1);
+        let cards = total * card_room;
+        let card_room = card_room as i64;
         CollectionWriter {
             path: path.to_owned(),
             db: Database::new(out),
@@ -195,10 +201,11 @@ impl<W: Write> CollectionWriter<W> {
             total,
             written: 0,
             notes_usn: IndexRecords::with_capacity(total, total * 8),
-            cards_usn: IndexRecords::with_capacity(total, total * 8),
-            cards_nid: IndexRecords::with_capacity(total, total * 16),
+            cards_usn: IndexRecords::with_capacity(cards, cards * 8),
+            cards_nid: IndexRecords::with_capacity(cards, cards * 16),
             checksums: Vec::with_capacity(total),
-            schedule: Vec::with_capacity(total),
+            schedule: Vec::with_capacity(cards),
+            card_room,
             card_record: Vec::new(),
         }
     }
@@ -238,9 +245,11 @@ impl<W: Write> CollectionWriter<W> {
         self.notes_usn
             .push(|out| encode(&[Value::Int(-1), Value::Int(note_id)], out))
             .map_err(&io)?;
-        // Card ids count back from now like note ids; a new card's `due` is its note's
-        // position, so Anki shows them in file order.
-        let first_card = self.now_ms - self.total as i64 * templates + 1 + position * templates;
+        // Card ids count back from now like note ids, each note keeping room for the most
+        // templates any note type has; a new card's `due` is its note's position, so Anki
+        // shows them in file order.
+        let room = self.card_room;
+        let first_card = self.now_ms - self.total as i64 * room + 1 + position * room;
         for ord in 0..templates {
             let card_id = first_card + ord;
             let due = position + 1;
@@ -786,5 +795,45 @@ mod tests {
             9000 + 10_000 + 2 + 6,
             "the overflowing row reads back whole"
         );
+    }
+
+    #[test]
+    fn a_large_collection_in_several_decks_passes_the_integrity_check() {
+        // Enough notes that every index has interior pages, in decks that interleave so
+        // `ix_cards_sched` is sorted rather than already in order.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.anki2");
+        let total = 20_000;
+        let model = crate::export::basic().unwrap();
+        let mut writer = new_writer(vec![model], total, 1_767_323_045_123);
+        let decks = ["A::B", "C", "A"];
+        for index in 0..total {
+            writer
+                .add(stored(&format!("n{index}"), decks[index / 7 % 3]))
+                .unwrap();
+        }
+        save(&path, writer);
+        let conn = Connection::open(&path).unwrap();
+        let check: String = conn
+            .query_row("pragma integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok");
+        let in_deck_c: i64 = conn
+            .query_row(
+                "select count() from cards indexed by ix_cards_sched where did = ?1 and queue = 0",
+                [deck_id("C")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let expected = (0..total).filter(|index| index / 7 % 3 == 1).count();
+        assert_eq!(in_deck_c as usize, expected);
+        let by_checksum: i64 = conn
+            .query_row(
+                "select count() from notes indexed by ix_notes_csum where csum = ?1",
+                [field_checksum("n123?")],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(by_checksum, 1);
     }
 }

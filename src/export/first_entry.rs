@@ -146,9 +146,11 @@ impl DeflatingEntry {
             .map(|_| {
                 let queue = Arc::clone(&queue);
                 let output = Arc::clone(&output);
-                std::thread::spawn(move || deflate_jobs(&queue, &output))
+                std::thread::Builder::new()
+                    .name("deflate".to_owned())
+                    .spawn(move || deflate_jobs(&queue, &output))
             })
-            .collect();
+            .collect::<io::Result<_>>()?;
         Ok(DeflatingEntry {
             name: name.to_owned(),
             first_len,
@@ -164,8 +166,9 @@ impl DeflatingEntry {
     }
 
     fn send(&mut self, last: bool) -> io::Result<()> {
-        if let Some(error) = lock(&self.output).error.take() {
-            return Err(error);
+        // The error stays for `finish` too; stop sending work as soon as there is one.
+        if let Some(error) = &lock(&self.output).error {
+            return Err(io::Error::new(error.kind(), error.to_string()));
         }
         let data = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
         let job = Job {
@@ -235,13 +238,14 @@ impl DeflatingEntry {
 
 impl Write for DeflatingEntry {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let room = CHUNK - self.chunk.len();
-        let taken = bytes.len().min(room);
-        self.chunk.extend_from_slice(&bytes[..taken]);
-        self.len += taken as u64;
+        // A full chunk is sent when more comes (the last one by `finish`), so bytes are
+        // only taken when this returns Ok.
         if self.chunk.len() == CHUNK {
             self.send(false)?;
         }
+        let taken = bytes.len().min(CHUNK - self.chunk.len());
+        self.chunk.extend_from_slice(&bytes[..taken]);
+        self.len += taken as u64;
         Ok(taken)
     }
 
@@ -260,7 +264,19 @@ fn deflate_jobs(queue: &Mutex<Receiver<Job>>, output: &Mutex<Output>) {
         let Ok(job) = job else {
             return; // the queue is closed: the entry is finished or dropped
         };
-        let deflated = deflate_chunk(job.index, &job.data, job.last);
+        // A panic is this chunk's error: the export stops at its next chunk instead of
+        // deflating the rest into a queue that can never be written.
+        let deflated = std::panic::catch_unwind(|| deflate_chunk(job.index, &job.data, job.last))
+            .unwrap_or_else(|panic| {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|text| text.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(io::Error::other(format!(
+                    "deflating a chunk failed: {message}"
+                )))
+            });
         lock(output).take(deflated);
     }
 }
@@ -457,6 +473,36 @@ mod tests {
         entry_round_trip(4096, 0, 4096);
         entry_round_trip(0, 5, 1);
         entry_round_trip(65_535, 70_000, 7_000);
+    }
+
+    #[test]
+    fn an_entry_dropped_midway_stops_its_threads() {
+        let file = tempfile::tempfile().unwrap();
+        let mut entry = DeflatingEntry::new(file, "c", 10).unwrap();
+        for _ in 0..20 {
+            entry.write_all(&sample(CHUNK)).unwrap();
+        }
+        // Returns only once every worker has stopped (Workers::drop joins them).
+        drop(entry);
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_written_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.apkg");
+        std::fs::write(&path, b"").unwrap();
+        let read_only = File::open(&path).unwrap();
+        let mut entry = DeflatingEntry::new(read_only, "c", 10).unwrap();
+        let data = sample(3 * CHUNK);
+        // The first chunk's failed write stops the entry at a later chunk or at the end.
+        let written = entry.write_all(&data);
+        let finished = written.and_then(|()| entry.finish(&[0; 10]).map(drop));
+        assert!(finished.is_err());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            b"",
+            "nothing reached the file"
+        );
     }
 
     #[test]

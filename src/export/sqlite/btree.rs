@@ -163,8 +163,10 @@ impl IndexRecords {
 
     /// Append the next record, encoded by `encode` onto the buffer it is given.
     pub fn push(&mut self, encode: impl FnOnce(&mut Vec<u8>) -> usize) -> io::Result<()> {
+        let start = self.bytes.len();
         let len = encode(&mut self.bytes);
         if len > INDEX_MAX_LOCAL {
+            self.bytes.truncate(start);
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 format!("an index record of {len} bytes; at most {INDEX_MAX_LOCAL} are supported"),
