@@ -7,8 +7,9 @@
 //! sync flush (an empty stored block that leaves the stream on a byte boundary), so their
 //! concatenation is one valid deflate stream, written to the package as it comes. Page 1
 //! (file header and schema, known last) opens the stream as a stored block of known size,
-//! for which room is kept at the start and filled in at the end. Nothing of the collection
-//! touches the disk but the package itself.
+//! for which room is kept at the start and filled in at the end. A collection that never
+//! fills a chunk (most decks) is deflated whole at the end instead, page 1 included. Nothing
+//! of the collection touches the disk but the package itself.
 //!
 //! The zip crate cannot store data compressed elsewhere, so this writes the archive's
 //! first entry itself (local header, data, a central directory naming only it); the zip
@@ -190,7 +191,18 @@ impl DeflatingEntry {
             self.first_len,
             "the first part's length changed"
         );
-        self.send(true)?;
+        // Nothing sent yet (a collection under 1 MiB, most decks): deflate it whole, the
+        // first part in front, so that part is compressed too.
+        let small = self.chunks == 0;
+        let whole = if small {
+            let mut whole = Vec::with_capacity(first.len() + self.chunk.len());
+            whole.extend_from_slice(first);
+            whole.append(&mut self.chunk);
+            Some(deflate_chunk(0, &whole, true)?)
+        } else {
+            self.send(true)?;
+            None
+        };
         self.workers.stop()?;
         let output = Arc::into_inner(self.output)
             .ok_or_else(|| io::Error::other("a deflating thread still holds the package"))?
@@ -205,17 +217,29 @@ impl DeflatingEntry {
             ));
         }
         let mut file = output.file;
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(first);
-        crc.combine(&output.crc);
         let too_big = || {
             io::Error::other(
                 "the collection is larger than 4 GiB, more than a zip entry without Zip64 holds",
             )
         };
-        let block = stored_block_header(first.len() as u16);
         let size = u32::try_from(first.len() as u64 + self.len).map_err(|_| too_big())?;
-        let compressed = block.len() as u64 + first.len() as u64 + output.written;
+        // The entry's data: the whole deflated, or the stored first part before the chunks
+        // already in the file.
+        let (crc, front, compressed) = match whole {
+            Some(whole) => {
+                let len = whole.bytes.len() as u64;
+                (whole.crc, whole.bytes, len)
+            }
+            None => {
+                let mut crc = crc32fast::Hasher::new();
+                crc.update(first);
+                crc.combine(&output.crc);
+                let mut front = stored_block_header(first.len() as u16).to_vec();
+                front.extend_from_slice(first);
+                let len = front.len() as u64 + output.written;
+                (crc, front, len)
+            }
+        };
         let header = LocalHeader {
             name: &self.name,
             crc: crc.finalize(),
@@ -226,8 +250,7 @@ impl DeflatingEntry {
         let central_offset = u32::try_from(data_end).map_err(|_| too_big())?;
         file.seek(SeekFrom::Start(0))?;
         file.write_all(&header.bytes())?;
-        file.write_all(&block)?;
-        file.write_all(first)?;
+        file.write_all(&front)?;
         file.seek(SeekFrom::Start(data_end))?;
         let central = header.central_entry();
         file.write_all(&central)?;
@@ -469,10 +492,35 @@ mod tests {
     fn chunks_deflated_apart_read_back_as_one_entry() {
         entry_round_trip(4096, 3 * CHUNK + 12_345, 4096);
         entry_round_trip(4096, 2 * CHUNK, 4096);
+        entry_round_trip(4096, CHUNK, 4096);
+        entry_round_trip(4096, CHUNK + 1, 4096);
         entry_round_trip(4096, CHUNK - 1, 100_000);
         entry_round_trip(4096, 0, 4096);
         entry_round_trip(0, 5, 1);
         entry_round_trip(65_535, 70_000, 7_000);
+    }
+
+    /// Most decks never fill a chunk: their first part (page 1, mostly zeros) is deflated
+    /// with the rest instead of stored.
+    #[test]
+    fn a_small_entry_is_deflated_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let package = dir.path().join("p.apkg");
+        let file = File::create_new(&package).unwrap();
+        let mut entry = DeflatingEntry::new(file, "c", 4096).unwrap();
+        entry.write_all(&[0; 8192]).unwrap();
+        let mut zip = zip::ZipWriter::new_append(entry.finish(&[0; 4096]).unwrap()).unwrap();
+        zip.start_file("media", SimpleFileOptions::default())
+            .unwrap();
+        zip.finish().unwrap();
+        let mut archive = zip::ZipArchive::new(File::open(&package).unwrap()).unwrap();
+        let entry = archive.by_name("c").unwrap();
+        assert_eq!(entry.size(), 12_288);
+        assert!(
+            entry.compressed_size() < 1000,
+            "{}",
+            entry.compressed_size()
+        );
     }
 
     #[test]
