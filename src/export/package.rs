@@ -1,5 +1,6 @@
-//! The `.apkg` file: render notes in parallel, store them in a temporary collection, zip it
-//! with the media, and rename the result into place.
+//! The `.apkg` file: render notes in parallel, store them in a fresh collection that streams
+//! into the package's first entry as it is written, add the media, and rename the result
+//! into place.
 //!
 //! Everything is written inside a temporary folder next to OUT (same file system, so the
 //! final rename is atomic): an error at any point removes the folder and leaves OUT as it
