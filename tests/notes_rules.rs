@@ -22,6 +22,21 @@ fn only_card(parsed: &ParsedFile) -> &Card {
     &parsed.cards[0]
 }
 
+/// Each image of the card: as written, resolved, and where (line, column).
+fn media(card: &Card) -> Vec<(&str, &Path, u32, u32)> {
+    card.media
+        .iter()
+        .map(|m| {
+            (
+                m.written.as_str(),
+                m.path.as_path(),
+                m.location.line,
+                m.location.col,
+            )
+        })
+        .collect()
+}
+
 fn at(diagnostic: &Diagnostic) -> (u32, u32) {
     (diagnostic.location.line, diagnostic.location.col)
 }
@@ -401,20 +416,8 @@ fn inline_and_reference_images_are_media_resolved_against_the_file() {
     let text = "## Q\n![one](img/a.png) and ![two][ref]\n\n[ref]: ../shared/b.png \"B\"\n";
     let parsed = parse(text);
     let card = only_card(&parsed);
-    let media: Vec<(&str, &Path, u32, u32)> = card
-        .media
-        .iter()
-        .map(|m| {
-            (
-                m.written.as_str(),
-                m.path.as_path(),
-                m.location.line,
-                m.location.col,
-            )
-        })
-        .collect();
     assert_eq!(
-        media,
+        media(card),
         [
             ("img/a.png", Path::new("notes/img/a.png"), 2, 1),
             ("../shared/b.png", Path::new("notes/../shared/b.png"), 2, 23),
@@ -429,12 +432,7 @@ fn inline_and_reference_images_are_media_resolved_against_the_file() {
 fn an_image_in_the_question_belongs_to_the_card() {
     let parsed = parse("## Which one? ![a](a.png)\nanswer\n");
     let card = only_card(&parsed);
-    let media: Vec<(&str, u32, u32)> = card
-        .media
-        .iter()
-        .map(|m| (m.written.as_str(), m.location.line, m.location.col))
-        .collect();
-    assert_eq!(media, [("a.png", 1, 15)]);
+    assert_eq!(media(card), [("a.png", Path::new("notes/a.png"), 1, 15)]);
     let title = parse("# Deck ![logo](logo.png)\n## Q\nA\n");
     assert!(
         only_card(&title).media.is_empty(),
@@ -447,20 +445,8 @@ fn images_in_raw_html_are_media_like_markdown_images() {
     let text = "## Q <img src=\"q.png\" height=20>\n\n<p align=\"center\">\n  <img width=\"300\"\n       src='img/wide one.png'>\n</p>\n\nInline <IMG SRC=c.png> too. <!-- <img src=\"gone.png\"> -->\n\n```html\n<img src=\"code.png\">\n```\n";
     let parsed = parse(text);
     let card = only_card(&parsed);
-    let media: Vec<(&str, &Path, u32, u32)> = card
-        .media
-        .iter()
-        .map(|m| {
-            (
-                m.written.as_str(),
-                m.path.as_path(),
-                m.location.line,
-                m.location.col,
-            )
-        })
-        .collect();
     assert_eq!(
-        media,
+        media(card),
         [
             ("q.png", Path::new("notes/q.png"), 1, 16),
             (

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use crate::notes::{self, Diagnostic};
+use crate::notes::{self, Diagnostic, LineIndex};
 
 /// Parts a big file is cut into, per core: joining copies each part's cards once, and a
 /// small part is freed right after, so the copy never doubles a big share of the deck.
@@ -70,8 +70,8 @@ pub fn check_messages(path: &Path, text: &str, card_lines: &[u32]) -> Vec<Diagno
 }
 
 /// `check_messages` with the cards cut into `shares` runs checked on separate threads. A
-/// run is checked in the text up to the next run's first card, so each card's stretch,
-/// lines and places are those of the whole file.
+/// run ends where the next run's first card starts; all share one line index of the whole
+/// file, so each card's stretch, lines and places are those of the whole file.
 fn check_messages_in(
     path: &Path,
     text: &str,
@@ -79,14 +79,15 @@ fn check_messages_in(
     shares: usize,
 ) -> Vec<Diagnostic> {
     let share = card_lines.len().div_ceil(shares.max(1)).max(1);
-    if share >= card_lines.len() {
+    if share >= card_lines.len() || !text.contains("json") {
         return crate::scenario::messages::check_cards(path, text, card_lines);
     }
+    let lines = LineIndex::new(text);
     let runs: Vec<&[u32]> = card_lines.chunks(share).collect();
     let ends: Vec<usize> = runs
         .iter()
         .skip(1)
-        .map(|run| line_start(text, run[0]))
+        .map(|run| lines.offset(run[0], 1).unwrap_or(text.len()))
         .chain([text.len()])
         .collect();
     std::thread::scope(|scope| {
@@ -94,8 +95,9 @@ fn check_messages_in(
             .iter()
             .zip(&ends)
             .map(|(run, &end)| {
-                let text = &text[..end];
-                scope.spawn(move || crate::scenario::messages::check_cards(path, text, run))
+                let lines = &lines;
+                scope
+                    .spawn(move || crate::scenario::messages::check_card_run(path, lines, run, end))
             })
             .collect();
         checks
@@ -107,16 +109,6 @@ fn check_messages_in(
             })
             .collect()
     })
-}
-
-/// The byte offset where 1-based `line` starts (the text's end when it has fewer lines).
-fn line_start(text: &str, line: u32) -> usize {
-    match (line as usize).checked_sub(2) {
-        None => 0,
-        Some(newlines) => memchr::memchr_iter(b'\n', text.as_bytes())
-            .nth(newlines)
-            .map_or(text.len(), |at| at + 1),
-    }
 }
 
 #[cfg(test)]
@@ -143,12 +135,5 @@ mod tests {
                 "{shares} shares"
             );
         }
-    }
-
-    #[test]
-    fn line_starts_count_from_one() {
-        assert_eq!(line_start("a\nb\nc", 1), 0);
-        assert_eq!(line_start("a\nb\nc", 3), 4);
-        assert_eq!(line_start("a\nb\nc", 9), 5);
     }
 }

@@ -20,6 +20,11 @@ impl<'a> LineIndex<'a> {
         LineIndex { text, starts }
     }
 
+    /// The text indexed.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
     /// 1-based line and character column of a byte offset (clamped to the text, and moved
     /// back to a character boundary if it falls inside one).
     pub fn line_col(&self, offset: usize) -> (u32, u32) {

@@ -7,8 +7,11 @@
 use std::path::Path;
 use std::process::Command;
 
-/// The clock the quiz runs at.
-pub const NOW: &str = "2026-03-10T10:00:00Z";
+#[path = "../common/mod.rs"]
+mod common;
+
+/// The clock the quiz runs at: the other front-end tests'.
+use common::NOW;
 
 /// Runs `sh -c SCRIPT` in a 100x40 pty; each step waits for its text, then sends its keys
 /// one by one (each written at once: an escape sequence stays whole), and prints
@@ -24,8 +27,16 @@ out = b""
 mark = 0
 def plain(data):
     return re.sub(rb"\x1b\[[0-9;?]*[A-Za-z]", b"", data)
-def read_until(pattern, timeout=20.0):
+def read_more():
+    """Add the terminal's next output to `out`; False once it has closed."""
     global out
+    try:
+        chunk = os.read(fd, 65536)
+    except OSError:
+        return False
+    out += chunk
+    return bool(chunk)
+def read_until(pattern, timeout=20.0):
     end = time.time() + timeout
     while pattern.encode() not in plain(out[mark:]):
         left = end - time.time()
@@ -33,28 +44,16 @@ def read_until(pattern, timeout=20.0):
             sys.stdout.buffer.write(out)
             sys.exit("timed out waiting for %r" % pattern)
         ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            try:
-                chunk = os.read(fd, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            out += chunk
+        if ready and not read_more():
+            break
 for expect, keys in steps:
     read_until(expect)
     mark = len(out)
     for key in keys:
         os.write(fd, key.encode())
         time.sleep(0.02)
-while True:
-    try:
-        chunk = os.read(fd, 65536)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
+while read_more():
+    pass
 _, status = os.waitpid(pid, 0)
 sys.stdout.buffer.write(out)
 sys.stdout.buffer.write(b"\n[exit %d]\n" % os.waitstatus_to_exitcode(status))

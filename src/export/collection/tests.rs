@@ -30,9 +30,9 @@ fn new_writer(models: Vec<NoteType>, total: usize, now: i64) -> CollectionWriter
 }
 
 /// Page 1, then the rest: the collection as a file.
-fn save(path: &Path, writer: CollectionWriter<Vec<u8>>) {
+fn save(path: &Path, writer: CollectionWriter<Vec<u8>>) -> Connection {
     let (rest, first) = writer.finish().unwrap();
-    std::fs::write(path, [&first[..], &rest].concat()).unwrap();
+    crate::export::sqlite::testing::save_checked(path, &first, &rest)
 }
 
 fn stored(guid: &str, deck: &str) -> StoredNote {
@@ -64,8 +64,7 @@ fn notes_in_alternating_decks_get_one_card_each_in_the_right_deck() {
         writer.add(stored(guid, deck)).unwrap();
     }
     assert_eq!(writer.deck_count(), 3, "A, A::B and C; a::b is A::B");
-    save(&path, writer);
-    let conn = Connection::open(&path).unwrap();
+    let conn = save(&path, writer);
     let rows: Vec<(i64, i64, i64, i64, String, String, String)> = conn
         .prepare(
             "select c.id, c.did, c.due, n.id, n.guid, n.sfld, n.tags
@@ -172,13 +171,7 @@ fn the_file_holds_what_inserting_through_sqlite_would() {
     for note in [stored("n1", "D"), numeric, long, stored("n4", "D")] {
         writer.add(note).unwrap();
     }
-    save(&path, writer);
-
-    let ours = Connection::open(&path).unwrap();
-    let check: String = ours
-        .query_row("pragma integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    let ours = save(&path, writer);
     // The same schema and rows through SQLite: its column affinities give each value
     // the type SQLite would have stored.
     let reference = Connection::open_in_memory().unwrap();
@@ -243,12 +236,7 @@ fn a_large_collection_in_several_decks_passes_the_integrity_check() {
             .add(stored(&format!("n{index}"), decks[index / 7 % 3]))
             .unwrap();
     }
-    save(&path, writer);
-    let conn = Connection::open(&path).unwrap();
-    let check: String = conn
-        .query_row("pragma integrity_check", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(check, "ok");
+    let conn = save(&path, writer);
     let in_deck_c: i64 = conn
         .query_row(
             "select count() from cards indexed by ix_cards_sched where did = ?1 and queue = 0",

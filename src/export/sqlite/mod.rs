@@ -65,5 +65,27 @@ pub fn integer_affinity(text: &str) -> rusqlite::Result<Value<'_>> {
     })
 }
 
+/// For tests that write databases: the file on disk, checked by SQLite.
+#[cfg(test)]
+pub mod testing {
+    use std::path::Path;
+
+    use rusqlite::Connection;
+
+    use super::FirstPage;
+
+    /// Write page 1 then `rest` to `path` and open it, once SQLite's `integrity_check` (page
+    /// use, b-tree order, cell bounds, index entries against rows) says it is sound.
+    pub fn save_checked(path: &Path, first: &FirstPage, rest: &[u8]) -> Connection {
+        std::fs::write(path, [&first[..], rest].concat()).unwrap();
+        let conn = Connection::open(path).unwrap();
+        let check: String = conn
+            .query_row("pragma integrity_check", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(check, "ok", "{}", path.display());
+        conn
+    }
+}
+
 #[cfg(test)]
 mod tests;

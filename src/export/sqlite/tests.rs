@@ -17,8 +17,8 @@ struct Row {
     b: Option<i64>,
 }
 
-/// Write `rows` (in id order) as table `t` with an index on `b`.
-fn write(path: &std::path::Path, rows: &[Row]) {
+/// `rows` (in id order) as table `t` with an index on `b`.
+fn database(rows: &[Row]) -> Database<Vec<u8>> {
     let mut db = Database::new(Vec::new());
     let mut tree = TableTree::new();
     let mut record = Vec::new();
@@ -40,36 +40,24 @@ fn write(path: &std::path::Path, rows: &[Row]) {
             .unwrap();
     }
     db.add_index("ix_t_b", "t", INDEX_SQL, &records).unwrap();
-    save(path, db);
+    db
 }
 
-/// Page 1, then the rest.
-fn save(path: &std::path::Path, db: Database<Vec<u8>>) {
+fn read_back(path: &std::path::Path, db: Database<Vec<u8>>) -> Vec<(i64, String, Option<i64>)> {
     let (rest, first) = db.finish().unwrap();
-    std::fs::write(path, [&first[..], &rest].concat()).unwrap();
-}
-
-fn read_back(path: &std::path::Path) -> (String, Vec<(i64, String, Option<i64>)>) {
-    let conn = Connection::open(path).unwrap();
-    let check: String = conn
-        .query_row("pragma integrity_check", [], |r| r.get(0))
-        .unwrap();
-    let rows = conn
-        .prepare("select id, a, b from t order by id")
+    let conn = testing::save_checked(path, &first, &rest);
+    conn.prepare("select id, a, b from t order by id")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .unwrap()
         .map(Result::unwrap)
-        .collect();
-    (check, rows)
+        .collect()
 }
 
 fn assert_round_trip(rows: &[Row]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("t.sqlite3");
-    write(&path, rows);
-    let (check, read) = read_back(&path);
-    assert_eq!(check, "ok");
+    let read = read_back(&path, database(rows));
     let expected: Vec<(i64, String, Option<i64>)> = rows
         .iter()
         .map(|row| (row.id, row.a.clone(), row.b))
@@ -163,7 +151,7 @@ fn an_empty_table_and_index_are_one_empty_leaf_each() {
 
 #[test]
 fn rows_out_of_order_are_refused() {
-    let mut db = Database::new(Vec::new());
+    let mut db: Database<Vec<u8>> = Database::new(Vec::new());
     let mut tree = TableTree::new();
     tree.insert(db.pages(), 5, b"\x02\x00").unwrap();
     let error = tree.insert(db.pages(), 5, b"\x02\x00").unwrap_err();

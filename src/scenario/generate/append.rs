@@ -10,7 +10,7 @@
 
 use super::GeneratorKind;
 use super::draft::{Draft, describe_node, message_json, send_line, state_lines};
-use super::history::{History, pick, shuffle};
+use super::history::{History, all_but, pick, shuffle};
 use crate::raft::{Message, NodeId, Note, Output, Role};
 use crate::rng::SplitMix64;
 use crate::scenario::question::Question;
@@ -101,13 +101,9 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
             ids.into_iter().find(|&c| h.elect_with_majority(rng, c))?
         }
     };
-    let followers: Vec<NodeId> = h.ids().into_iter().filter(|&id| id != leader).collect();
+    let followers = all_but(&h.ids(), leader);
     let follower = pick(rng, &followers);
-    let rest: Vec<NodeId> = followers
-        .iter()
-        .copied()
-        .filter(|&id| id != follower)
-        .collect();
+    let rest: Vec<NodeId> = all_but(&followers, follower);
 
     let (leader, request) = match case {
         Case::Heartbeat => {

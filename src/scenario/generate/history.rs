@@ -477,7 +477,7 @@ impl History {
             Some(third)
         } else {
             let (first, second) = (others[0], others[1]);
-            let electors: Vec<NodeId> = others.iter().copied().filter(|&id| id != first).collect();
+            let electors: Vec<NodeId> = all_but(others, first);
             if self.role(first) != Role::Leader && !self.elect(first, &electors) {
                 return None;
             }
@@ -539,7 +539,7 @@ impl History {
             return;
         }
         let count = rng.range(0, 4);
-        let mut reach: Vec<NodeId> = ids.iter().copied().filter(|&id| id != leader).collect();
+        let mut reach: Vec<NodeId> = all_but(&ids, leader);
         shuffle(rng, &mut reach);
         let size = rng.range(0, reach.len() as u64 + 1) as usize;
         reach.truncate(size);
@@ -563,6 +563,11 @@ pub fn shuffle<T>(rng: &mut SplitMix64, items: &mut [T]) {
         let j = rng.range(0, i as u64 + 1) as usize;
         items.swap(i, j);
     }
+}
+
+/// `ids` without `left_out`, in order.
+pub fn all_but(ids: &[NodeId], left_out: NodeId) -> Vec<NodeId> {
+    ids.iter().copied().filter(|&id| id != left_out).collect()
 }
 
 /// One of `items`, uniformly.

@@ -6,7 +6,7 @@
 
 use super::GeneratorKind;
 use super::draft::{Draft, describe_node, first_tick, state_lines};
-use super::history::{History, pick, shuffle};
+use super::history::{History, all_but, pick, shuffle};
 use crate::raft::{Cluster, NodeId, Role};
 use crate::rng::SplitMix64;
 use crate::scenario::question::Question;
@@ -67,34 +67,24 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
             (minority, majority_side)
         }
     };
-
-    match split {
-        Split::LeaderInMinority => {
-            let followers: Vec<NodeId> = minority
-                .iter()
-                .copied()
-                .filter(|&id| id != old_leader)
-                .collect();
-            h.replicate(old_leader, rng.range(1, 4), &followers);
-            let new_leader = pick(rng, &majority_side);
-            let voters: Vec<NodeId> = majority_side
-                .iter()
-                .copied()
-                .filter(|&id| id != new_leader)
-                .collect();
-            if !h.elect(new_leader, &voters) {
-                return None;
-            }
-            h.replicate(new_leader, rng.range(0, 4), &voters);
+    // The old leader replicates to its side; a majority without it elects a new one.
+    let leader_side = if split == Split::LeaderInMinority {
+        &minority
+    } else {
+        &majority_side
+    };
+    h.replicate(
+        old_leader,
+        rng.range(1, 4),
+        &all_but(leader_side, old_leader),
+    );
+    if split == Split::LeaderInMinority {
+        let new_leader = pick(rng, &majority_side);
+        let voters = all_but(&majority_side, new_leader);
+        if !h.elect(new_leader, &voters) {
+            return None;
         }
-        Split::LeaderInMajority => {
-            let followers: Vec<NodeId> = majority_side
-                .iter()
-                .copied()
-                .filter(|&id| id != old_leader)
-                .collect();
-            h.replicate(old_leader, rng.range(1, 4), &followers);
-        }
+        h.replicate(new_leader, rng.range(0, 4), &voters);
     }
     // Nodes cut off from a leader keep timing out.
     for &id in &minority {

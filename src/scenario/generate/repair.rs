@@ -7,7 +7,7 @@
 
 use super::GeneratorKind;
 use super::draft::{Draft, describe_node, state_lines, terms};
-use super::history::{History, pick, shuffle};
+use super::history::{History, all_but, pick, shuffle};
 use crate::raft::{NodeId, Role};
 use crate::rng::SplitMix64;
 use crate::scenario::question::Question;
@@ -54,7 +54,7 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
     let (leader, follower) = (ids[0], ids[1]);
     // Entries everyone has, from a first leader that is neither of the two.
     let first = ids[2];
-    let all_but_first: Vec<NodeId> = ids.iter().copied().filter(|&id| id != first).collect();
+    let all_but_first: Vec<NodeId> = all_but(&ids, first);
     h.elect(first, &all_but_first);
     h.replicate(first, rng.range(1, 3), &all_but_first);
     match shape {

@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use super::GeneratorKind;
 use super::draft::{Draft, describe_node, message_json, send_line, state_lines};
-use super::history::{History, pick, shuffle};
+use super::history::{History, all_but, pick, shuffle};
 use crate::raft::{Envelope, MessageKind, NodeId, Role, Term};
 use crate::rng::SplitMix64;
 use crate::scenario::question::Question;
@@ -49,7 +49,7 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
 
     // Some history first, led by a third node.
     let first = pick(rng, &others);
-    let rest: Vec<NodeId> = ids.iter().copied().filter(|&id| id != first).collect();
+    let rest: Vec<NodeId> = all_but(&ids, first);
     h.elect(first, &rest);
     h.replicate(first, rng.range(0, 3), &rest);
     if rng.chance(0.4) {

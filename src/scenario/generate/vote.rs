@@ -12,7 +12,7 @@
 //! still gets refused is part of them.
 
 use super::draft::{Draft, describe_node, message_json, send_line, state_lines};
-use super::history::{History, pick, shuffle};
+use super::history::{History, all_but, pick, shuffle};
 use crate::raft::{Message, NodeId, Note, Output, Role};
 use crate::rng::SplitMix64;
 
@@ -74,7 +74,7 @@ pub fn draft(seed: u64, rng: &mut SplitMix64) -> Option<Draft> {
     } else {
         pick(rng, &others)
     };
-    let everyone: Vec<NodeId> = ids.iter().copied().filter(|&id| id != first).collect();
+    let everyone: Vec<NodeId> = all_but(&ids, first);
     h.elect(first, &everyone);
     h.replicate(first, rng.range(0, 3), &everyone);
     if rng.chance(0.3) {

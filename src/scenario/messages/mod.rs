@@ -67,7 +67,10 @@ impl Block {
 /// Every problem (and every stated follower's reaction) in the message blocks of `text`,
 /// read as one markdown document.
 pub fn check_file(path: &Path, text: &str) -> Vec<Diagnostic> {
-    check_stretches(path, text, std::iter::once(0..text.len()))
+    if !text.contains("json") {
+        return Vec::new();
+    }
+    check_in(path, &LineIndex::new(text), std::iter::once(0..text.len()))
 }
 
 /// `check_file` for a notes file whose cards start at `card_lines` (1-based, in order): only
@@ -78,33 +81,32 @@ pub fn check_cards(path: &Path, text: &str, card_lines: &[u32]) -> Vec<Diagnosti
     if !text.contains("json") {
         return Vec::new();
     }
-    let lines = LineIndex::new(text);
+    check_card_run(path, &LineIndex::new(text), card_lines, text.len())
+}
+
+/// `check_cards` for a run of a file's cards (`lines` indexes the whole file) whose last
+/// card ends at `end`: runs of one file can be checked on separate threads.
+pub fn check_card_run(
+    path: &Path,
+    lines: &LineIndex<'_>,
+    card_lines: &[u32],
+    end: usize,
+) -> Vec<Diagnostic> {
     let starts: Vec<usize> = card_lines
         .iter()
         .filter_map(|&line| lines.offset(line, 1))
         .collect();
-    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    let ends = starts.iter().skip(1).copied().chain([end]);
     let stretches = starts.iter().zip(ends).map(|(&start, end)| start..end);
-    check_in(path, text, &lines, stretches)
-}
-
-fn check_stretches(
-    path: &Path,
-    text: &str,
-    stretches: impl Iterator<Item = Range<usize>>,
-) -> Vec<Diagnostic> {
-    if !text.contains("json") {
-        return Vec::new();
-    }
-    check_in(path, text, &LineIndex::new(text), stretches)
+    check_in(path, lines, stretches)
 }
 
 fn check_in(
     path: &Path,
-    text: &str,
     lines: &LineIndex<'_>,
     stretches: impl Iterator<Item = Range<usize>>,
 ) -> Vec<Diagnostic> {
+    let text = lines.text();
     let finder = memchr::memmem::Finder::new("json");
     let mut diagnostics = Vec::new();
     for stretch in stretches {
