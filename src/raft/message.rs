@@ -297,9 +297,11 @@ impl Message {
                 Ok(())
             }
             Message::RequestVote(m) => {
-                if m.last_log_term > m.term {
+                // Only the leader of a term creates its entries, and a candidate asks for
+                // votes before it could lead: its last entry is older than its term (§5.2).
+                if m.last_log_term >= m.term {
                     return inconsistent(format!(
-                        "lastLogTerm {} is newer than the candidate's term {}",
+                        "lastLogTerm {} is not older than the candidate's term {}",
                         m.last_log_term, m.term
                     ));
                 }
@@ -316,16 +318,18 @@ impl Message {
     }
 }
 
+/// Field names that make a JSON object a Raft message, and which message.
+pub const MARKERS: [(&str, MessageKind); 4] = [
+    ("candidateId", MessageKind::RequestVote),
+    ("leaderId", MessageKind::AppendEntries),
+    ("voteGranted", MessageKind::RequestVoteResponse),
+    ("success", MessageKind::AppendEntriesResponse),
+];
+
 fn detect_kind(
     fields: &serde_json::Map<String, serde_json::Value>,
 ) -> Result<MessageKind, MessageJsonError> {
-    let markers = [
-        ("candidateId", MessageKind::RequestVote),
-        ("leaderId", MessageKind::AppendEntries),
-        ("voteGranted", MessageKind::RequestVoteResponse),
-        ("success", MessageKind::AppendEntriesResponse),
-    ];
-    let found: Vec<MessageKind> = markers
+    let found: Vec<MessageKind> = MARKERS
         .iter()
         .filter(|(field, _)| fields.contains_key(*field))
         .map(|(_, kind)| *kind)
@@ -337,8 +341,9 @@ fn detect_kind(
     }
 }
 
-// serde_json appends " at line L column C"; we report positions ourselves.
-fn strip_position(message: &str) -> String {
+/// A serde_json error message without the " at line L column C" it appends: callers
+/// report positions themselves.
+pub fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(at) => message[..at].to_owned(),
         None => message.to_owned(),
@@ -460,6 +465,18 @@ mod tests {
             Message::from_json(future),
             Err(MessageJsonError::Inconsistent(_))
         ));
+        // The same rule as the ```json check: a candidate's last entry predates its term.
+        for last_log_term in [5, 6] {
+            let vote = format!(
+                r#"{{"term":5,"candidateId":3,"lastLogIndex":10,"lastLogTerm":{last_log_term}}}"#
+            );
+            assert!(matches!(
+                Message::from_json(&vote),
+                Err(MessageJsonError::Inconsistent(_))
+            ));
+        }
+        let older = r#"{"term":5,"candidateId":3,"lastLogIndex":10,"lastLogTerm":4}"#;
+        assert!(Message::from_json(older).is_ok());
     }
 
     #[test]

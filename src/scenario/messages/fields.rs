@@ -3,14 +3,14 @@
 
 use serde_json::Value;
 
-use super::json::Object;
+use super::json::{Object, fields, noun};
 use super::{Problem, code};
 use crate::scenario::script::parser::suggestion;
 
 /// Every field problem of a message, at the message (a missing field) or at the field.
 pub(super) fn problems(object: &Object) -> Vec<Problem> {
     let kind = object.kind;
-    let (required, optional) = kind.fields();
+    let (required, optional) = fields(kind);
     let known: Vec<&str> = required.iter().chain(optional).copied().collect();
     let mut found: Vec<Problem> = required
         .iter()
@@ -19,10 +19,10 @@ pub(super) fn problems(object: &Object) -> Vec<Problem> {
             Problem::new(
                 code::FIELDS,
                 object.range.start,
-                format!("this {} has no `{name}`", kind.name()),
+                format!("this {} has no `{name}`", noun(kind)),
             )
             .label("in this message")
-            .hint(format!("{} has {}", kind.a(), required.join(", ")))
+            .hint(format!("{} has {}", kind.phrase(), required.join(", ")))
         })
         .collect();
     for (name, value) in &object.fields {
@@ -36,7 +36,7 @@ pub(super) fn problems(object: &Object) -> Vec<Problem> {
                 Problem::new(
                     code::FIELDS,
                     at,
-                    format!("{} has no field `{name}`", kind.a()),
+                    format!("{} has no field `{name}`", kind.phrase()),
                 )
                 .label("unknown field")
                 .hint(format!(

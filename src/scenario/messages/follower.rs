@@ -1,7 +1,7 @@
 //! What a follower stated in a block's info string does with the block's requests: they are
 //! delivered, in order, on the simulator, and each reaction becomes a note.
 
-use super::json::Object;
+use super::json::{Object, noun};
 use super::{Block, code};
 use crate::deck::Location;
 use crate::notes::Diagnostic;
@@ -47,7 +47,7 @@ pub(super) fn simulate(
                         info_place(word),
                         format!(
                             "the follower is node {id}, which sends the {} at line {}",
-                            object.kind.name(),
+                            noun(object.kind),
                             place(object.range.start).line
                         ),
                     )
@@ -171,7 +171,7 @@ pub(super) fn simulate(
             .spanning(1)
             .label(format!(
                 "what node {id} does with this {}",
-                object.kind.name()
+                noun(object.kind)
             ))
             // Every step, when there is more than the verdict.
             .hint(if notes.len() > 1 {

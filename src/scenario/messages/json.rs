@@ -9,63 +9,37 @@ use super::{Block, code};
 use crate::deck::Location;
 use crate::notes::Diagnostic;
 
-/// Field names that make a JSON object a Raft message, and which message.
-pub(super) const MARKERS: [(&str, Kind); 4] = [
-    ("candidateId", Kind::RequestVote),
-    ("leaderId", Kind::AppendEntries),
-    ("voteGranted", Kind::RequestVoteResponse),
-    ("success", Kind::AppendEntriesResponse),
-];
+pub(super) use crate::raft::MessageKind as Kind;
+pub(super) use crate::raft::message::MARKERS;
+use crate::raft::message::strip_position;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Kind {
-    RequestVote,
-    RequestVoteResponse,
-    AppendEntries,
-    AppendEntriesResponse,
+/// The message as a sentence's noun, without its article: "AppendEntries response".
+pub(super) fn noun(kind: Kind) -> &'static str {
+    kind.phrase()
+        .split_once(' ')
+        .map_or(kind.phrase(), |(_, noun)| noun)
 }
 
-impl Kind {
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Kind::RequestVote => "RequestVote",
-            Kind::RequestVoteResponse => "RequestVote response",
-            Kind::AppendEntries => "AppendEntries",
-            Kind::AppendEntriesResponse => "AppendEntries response",
-        }
-    }
-
-    /// The name with its article: "an AppendEntries".
-    pub(super) fn a(self) -> String {
-        let article = if self.name().starts_with('A') {
-            "an"
-        } else {
-            "a"
-        };
-        format!("{article} {}", self.name())
-    }
-
-    /// Required fields, then optional ones.
-    pub(super) fn fields(self) -> (&'static [&'static str], &'static [&'static str]) {
-        match self {
-            Kind::RequestVote => (&["term", "candidateId", "lastLogIndex", "lastLogTerm"], &[]),
-            Kind::RequestVoteResponse => (&["term", "voteGranted"], &[]),
-            Kind::AppendEntries => (
-                &[
-                    "term",
-                    "leaderId",
-                    "prevLogIndex",
-                    "prevLogTerm",
-                    "leaderCommit",
-                ],
-                &["entries"],
-            ),
-            // The paper's {term, success}; mdcards' `index` and the conflict hint optional.
-            Kind::AppendEntriesResponse => (
-                &["term", "success"],
-                &["index", "conflictTerm", "conflictIndex"],
-            ),
-        }
+/// A message's required fields, then its optional ones.
+pub(super) fn fields(kind: Kind) -> (&'static [&'static str], &'static [&'static str]) {
+    match kind {
+        Kind::RequestVote => (&["term", "candidateId", "lastLogIndex", "lastLogTerm"], &[]),
+        Kind::RequestVoteResponse => (&["term", "voteGranted"], &[]),
+        Kind::AppendEntries => (
+            &[
+                "term",
+                "leaderId",
+                "prevLogIndex",
+                "prevLogTerm",
+                "leaderCommit",
+            ],
+            &["entries"],
+        ),
+        // The paper's {term, success}; mdcards' `index` and the conflict hint optional.
+        Kind::AppendEntriesResponse => (
+            &["term", "success"],
+            &["index", "conflictTerm", "conflictIndex"],
+        ),
     }
 }
 
@@ -214,14 +188,6 @@ pub(super) fn content_offset(content: &str, line: usize, column: usize) -> usize
         .map(str::len)
         .sum();
     (start + column.saturating_sub(1)).min(content.len())
-}
-
-// serde_json appends " at line L column C"; the diagnostic has the place.
-pub(super) fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
 }
 
 /// The length of the token at `at`: a quoted key, or one character.
