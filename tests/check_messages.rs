@@ -1,10 +1,8 @@
 //! `mdcards check` on ```` ```json ```` blocks of Raft messages: problems at file:line, what
 //! a stated follower does as notes, exit codes, and `--json`.
 
-use assert_cmd::Command;
-
 mod common;
-use common::{mdcards, stdout};
+use common::{Place, mdcards, stdout};
 
 const BAD: &str = "tests/fixtures/messages/bad.md";
 const NOTES_ONLY: &str = "tests/fixtures/messages/notes.md";
@@ -183,12 +181,10 @@ fn the_readme_example_is_what_check_prints() {
         "$ echo $?\n",
     );
     let status: i32 = between("$ echo $?\n", "\n").parse().expect("a status");
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("raft-messages.md"), notes).unwrap();
-    let out = Command::cargo_bin("mdcards")
-        .expect("the binary builds")
-        .current_dir(dir.path())
-        .env("NO_COLOR", "1")
+    let place = Place::new();
+    place.write("raft-messages.md", notes);
+    let out = place
+        .mdcards()
         .args(["check", "raft-messages.md"])
         .assert()
         .code(status)

@@ -4,16 +4,16 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
+mod common;
+
+/// The repository's binary, with a review database it must never open: `list` reads notes
+/// only.
 fn mdcards() -> Command {
-    let mut command = Command::cargo_bin("mdcards").expect("the binary builds");
-    command
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env(
-            "MDCARDS_DB",
-            "/nonexistent/list-never-opens-the-store.sqlite3",
-        );
+    let mut command = common::mdcards();
+    command.env(
+        "MDCARDS_DB",
+        "/nonexistent/list-never-opens-the-store.sqlite3",
+    );
     command
 }
 

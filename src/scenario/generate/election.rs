@@ -53,6 +53,11 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
         h.failed_election(pick(rng, &rest));
     }
     h.cluster.crash(old_leader);
+    // The question is about the leader's crash: a draw where it was no longer leader is
+    // retried before any look-ahead is paid for (each attempt has its own draws).
+    if h.role(old_leader) != Role::Leader {
+        return None;
+    }
 
     // Timers: distinct timeouts in [10, 20); when each fires is timeout - elapsed.
     let mut timeouts: Vec<u64> = (10..20).collect();
@@ -126,8 +131,5 @@ pub fn question(seed: u64, rng: &mut SplitMix64) -> Option<Result<Question, Stri
         prompt,
         rule,
     };
-    if h.role(old_leader) != Role::Leader {
-        return None;
-    }
     Some(draft.finish(GeneratorKind::ElectionWinner, seed))
 }
