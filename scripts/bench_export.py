@@ -4,7 +4,8 @@
 Usage: scripts/bench_export.py [N ...]        (default: 10000 100000)
 
 For each N: `scripts/gen_deck.py N` writes a deck; `mdcards export deck.md out.apkg` (release
-build) turns the markdown into a package; genanki (in a venv under target/, installed on
+build) turns the markdown into a package, each run with a review database of its own that
+it creates (the first export of the deck: the most it has to record); genanki (in a venv under target/, installed on
 first use) writes the same cards as notes. genanki parses no markdown: it gets each card's
 front and back text, split by a trivial `## ` scan inside its timed run. Prints wall time,
 peak RSS (of the process and its children) and the ratio. Each tool runs 3 times; the best
@@ -52,10 +53,11 @@ def genanki_python():
     return python
 
 
-def measure(argv):
-    """Best wall seconds and max peak RSS (MiB) over RUNS runs."""
+def measure(argv, before=lambda: None):
+    """Best wall seconds and max peak RSS (MiB) over RUNS runs; `before` runs untimed first."""
     best, peak = float("inf"), 0.0
     for _ in range(RUNS):
+        before()
         start = time.perf_counter()
         process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(process.pid, 0)
@@ -84,7 +86,14 @@ def main():
                                stdout=f, check=True)
             ours_out = os.path.join(work, f"ours{n}.apkg")
             theirs_out = os.path.join(work, f"genanki{n}.apkg")
-            ours = measure([mdcards, "export", deck, ours_out])
+            db = os.path.join(work, "reviews.sqlite3")
+
+            def fresh_db():
+                for suffix in ["", "-wal", "-shm"]:
+                    if os.path.exists(db + suffix):
+                        os.remove(db + suffix)
+
+            ours = measure([mdcards, "--db", db, "export", deck, ours_out], fresh_db)
             theirs = measure([python, script, deck, theirs_out])
             for name, (wall, rss), out in [("mdcards export", ours, ours_out),
                                            ("genanki", theirs, theirs_out)]:

@@ -159,6 +159,7 @@ fn import_shows_deck_tree_note_type_fields_tags_and_media() {
     }
 }
 
+/// `mdcards export NOTES OUT --deck DECK` at `now`, with a review database next to OUT.
 fn mdcards_export(notes: &Path, out: &Path, now: &str) {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_mdcards"))
         .arg("export")
@@ -166,6 +167,7 @@ fn mdcards_export(notes: &Path, out: &Path, now: &str) {
         .arg(out)
         .args(["--deck", DECK])
         .env("MDCARDS_NOW", now)
+        .env("MDCARDS_DB", out.with_file_name("reviews.sqlite3"))
         .output()
         .unwrap();
     assert!(
@@ -348,4 +350,46 @@ fn two_runs_share_note_type_and_guids() {
     for card in &cards {
         assert!(guids.contains(&card.id.as_str()), "{guids:?}");
     }
+}
+
+/// Two exports within one second: the second package's notes are newer all the same (the
+/// review database remembers the first export's `mod`), so Anki applies the edit instead
+/// of skipping it as a duplicate.
+#[test]
+fn an_edit_exported_within_the_same_second_reaches_anki() {
+    let Some(python) = anki::python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let collection = dir.path().join("col.anki2");
+    let notes = dir.path().join("raft.md");
+    let (first, second) = (
+        dir.path().join("first.apkg"),
+        dir.path().join("second.apkg"),
+    );
+    std::fs::write(&notes, NOTES_V1).unwrap();
+    mdcards_export(&notes, &first, "2026-01-02T03:04:05Z");
+    std::fs::write(
+        &notes,
+        NOTES_V1.replace("1. A logical clock.", "1. A logical clock, edited."),
+    )
+    .unwrap();
+    mdcards_export(&notes, &second, "2026-01-02T03:04:05Z");
+
+    let imported = anki::import(&python, &collection, &first);
+    assert_eq!(imported["log"]["new"], 3);
+    let result = anki::import(&python, &collection, &second);
+    anki::assert_clean(&result);
+    assert_eq!(result["log"]["new"], 0, "{:#}", result["log"]);
+    assert_eq!(result["log"]["updated"], 3, "{:#}", result["log"]);
+    let term = anki::note(
+        &result["state"],
+        CardId::from_front(DECK, "What is Term?").as_str(),
+    );
+    assert!(
+        term["fields"]["Back"]
+            .as_str()
+            .unwrap()
+            .contains("A logical clock, edited."),
+        "{term:#}"
+    );
+    assert_eq!(term["mod"], 1_767_323_045 + 1);
 }

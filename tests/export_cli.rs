@@ -11,10 +11,38 @@ use rusqlite::Connection;
 const NOW: &str = "2026-01-02T03:04:05Z";
 const NOW_SECS: i64 = 1_767_323_045;
 
-fn mdcards() -> Command {
-    let mut command = Command::cargo_bin("mdcards").unwrap();
-    command.env("MDCARDS_NOW", NOW).env_remove("CI");
-    command
+/// A temporary folder for notes and packages, and a review database kept apart from it, so
+/// that "nothing written" checks see only what the export itself left in the folder.
+struct Scratch {
+    dir: tempfile::TempDir,
+    db: tempfile::TempDir,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch {
+            dir: tempfile::tempdir().unwrap(),
+            db: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The binary at `NOW`, with this scratch place's review database.
+    fn mdcards(&self) -> Command {
+        self.mdcards_at(NOW)
+    }
+
+    fn mdcards_at(&self, now: &str) -> Command {
+        let mut command = Command::cargo_bin("mdcards").unwrap();
+        command
+            .env("MDCARDS_NOW", now)
+            .env("MDCARDS_DB", self.db.path().join("reviews.sqlite3"))
+            .env_remove("CI");
+        command
+    }
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -67,9 +95,9 @@ fn seed() -> PathBuf {
 
 #[test]
 fn mdanki_command_line_writes_a_package_and_a_summary() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let out = dir.path().join("raft_anki.apkg");
-    mdcards()
+    dir.mdcards()
         .args(["export"])
         .arg(seed())
         .arg(&out)
@@ -124,10 +152,11 @@ fn mdanki_command_line_writes_a_package_and_a_summary() {
 
 #[test]
 fn json_summary_goes_to_stdout() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(dir.path(), "n.md", "# Deck\n\n## Q1?\nA1.\n\n## Q2?\nA2.\n");
     let out = dir.path().join("n.apkg");
-    let output = mdcards()
+    let output = dir
+        .mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)
@@ -147,7 +176,7 @@ fn json_summary_goes_to_stdout() {
 /// The mistakes mdanki makes, in one notes file.
 #[test]
 fn mdanki_mistakes_are_not_repeated() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(
         dir.path(),
         "mistakes.md",
@@ -155,7 +184,7 @@ fn mdanki_mistakes_are_not_repeated() {
          ## Math?\n\nIt is \\(x_1\\) and $y$.\n",
     );
     let out = dir.path().join("m.apkg");
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)
@@ -188,7 +217,7 @@ fn mdanki_mistakes_are_not_repeated() {
 
 #[test]
 fn images_are_bundled_once_under_distinct_names() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     write(dir.path(), "a/fig.png", "first");
     write(dir.path(), "b/fig.png", "second");
     let notes = write(
@@ -197,7 +226,7 @@ fn images_are_bundled_once_under_distinct_names() {
         "# D\n\n## One?\n![x](a/fig.png)\n\n## Two?\n![y](b/fig.png) ![again](a/fig.png)\n",
     );
     let out = dir.path().join("n.apkg");
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)
@@ -239,14 +268,15 @@ fn images_are_bundled_once_under_distinct_names() {
 
 #[test]
 fn quiet_when_stderr_is_not_a_terminal_even_for_large_exports() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let mut text = String::from("# Big\n\n");
     for i in 0..6_000 {
         text.push_str(&format!("## Question {i}?\nAnswer {i}.\n\n"));
     }
     let notes = write(dir.path(), "big.md", &text);
     let out = dir.path().join("big.apkg");
-    let output = mdcards()
+    let output = dir
+        .mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)
@@ -260,6 +290,80 @@ fn quiet_when_stderr_is_not_a_terminal_even_for_large_exports() {
         "only the summary line: {stderr:?}"
     );
     assert!(stderr.starts_with("Exported 6000 cards"), "{stderr}");
+}
+
+/// The `mod` of every note and card and of the note type, which must be one value.
+fn package_mod(package: &Path) -> i64 {
+    let (conn, _, _dir) = open_package(package);
+    let (low, high): (i64, i64) = conn
+        .query_row(
+            "select min(mod), max(mod) from (select mod from notes union all select mod from cards)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(low, high, "one mod for the whole export");
+    let models: String = conn
+        .query_row("select models from col", [], |r| r.get(0))
+        .unwrap();
+    let models: serde_json::Value = serde_json::from_str(&models).unwrap();
+    assert_eq!(
+        models["1718392511629"]["mod"], high,
+        "the note type's mod too"
+    );
+    high
+}
+
+/// Anki applies a re-imported note only when its `mod` is newer than the one it has. Each
+/// export's is newer than the last one's, even within one second or after the clock went
+/// back, because the review database remembers it.
+#[test]
+fn each_export_carries_a_newer_mod_than_the_last() {
+    let dir = Scratch::new();
+    let notes = write(dir.path(), "n.md", "# D\n\n## Q1?\nA1.\n\n## Q2?\nA2.\n");
+    let export_at = |now: &str, out: &str| {
+        let out = dir.path().join(out);
+        dir.mdcards_at(now)
+            .arg("export")
+            .arg(&notes)
+            .arg(&out)
+            .assert()
+            .success();
+        package_mod(&out)
+    };
+    assert_eq!(export_at(NOW, "a.apkg"), NOW_SECS);
+    assert_eq!(export_at(NOW, "a.apkg"), NOW_SECS + 1, "same second");
+    assert_eq!(export_at(NOW, "b.apkg"), NOW_SECS + 2, "another package");
+    assert_eq!(
+        export_at("2026-01-02T02:04:05Z", "a.apkg"),
+        NOW_SECS + 3,
+        "the clock went back an hour"
+    );
+    assert_eq!(
+        export_at("2026-01-02T04:00:00Z", "a.apkg"),
+        NOW_SECS + 3_355,
+        "time caught up: the export time again"
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_review_database_that_cannot_be_opened_stops_the_export_before_writing() {
+    let dir = Scratch::new();
+    let notes = write(dir.path(), "n.md", "## Q?\nA.\n");
+    let out = dir.path().join("out.apkg");
+    dir.mdcards()
+        .env("MDCARDS_DB", "/proc/mdcards-test/reviews.sqlite3")
+        .arg("export")
+        .arg(&notes)
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(
+            predicate::str::contains("/proc/mdcards-test/reviews.sqlite3")
+                .and(predicate::str::contains("--db")),
+        );
+    assert_nothing_written(dir.path(), &["n.md"]);
 }
 
 // ---- bad input: a clear message naming the file, a non-zero exit, nothing written ----
@@ -278,10 +382,10 @@ fn assert_nothing_written(dir: &Path, expected: &[&str]) {
 
 #[test]
 fn out_that_is_a_folder_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(dir.path(), "n.md", "## Q?\nA.\n");
     fs::create_dir(dir.path().join("out.apkg")).unwrap();
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(dir.path().join("out.apkg"))
@@ -294,10 +398,10 @@ fn out_that_is_a_folder_is_refused() {
 /// OUT is the last argument: a forgotten OUT must not overwrite the last notes file.
 #[test]
 fn out_not_ending_in_apkg_is_refused_and_the_file_is_untouched() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let a = write(dir.path(), "a.md", "## Q?\nA.\n");
     let b = write(dir.path(), "b.md", "## R?\nB.\n");
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&a)
         .arg(&b)
@@ -312,9 +416,9 @@ fn out_not_ending_in_apkg_is_refused_and_the_file_is_untouched() {
 
 #[test]
 fn out_in_a_missing_folder_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(dir.path(), "n.md", "## Q?\nA.\n");
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(dir.path().join("nope/out.apkg"))
@@ -329,9 +433,9 @@ fn out_in_a_missing_folder_is_refused() {
 fn unwritable_out_is_an_error_naming_it() {
     // /proc accepts no new files, even for root (tests may run as root, where permission
     // bits do not stop writes).
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(dir.path(), "n.md", "## Q?\nA.\n");
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg("/proc/mdcards-test.apkg")
@@ -343,7 +447,7 @@ fn unwritable_out_is_an_error_naming_it() {
 
 #[test]
 fn notes_that_fail_check_are_refused_with_their_diagnostics() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(
         dir.path(),
         "bad.md",
@@ -351,7 +455,7 @@ fn notes_that_fail_check_are_refused_with_their_diagnostics() {
     );
     let out = dir.path().join("out.apkg");
     fs::write(&out, "previous package").unwrap();
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)
@@ -368,14 +472,14 @@ fn notes_that_fail_check_are_refused_with_their_diagnostics() {
 
 #[test]
 fn duplicate_identities_are_refused_naming_both_places() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(
         dir.path(),
         "dup.md",
         "# D\n\n## Same question?\nA.\n\n## Same  question?\nB.\n",
     );
     let out = dir.path().join("out.apkg");
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)
@@ -390,7 +494,7 @@ fn duplicate_identities_are_refused_naming_both_places() {
 
 #[test]
 fn missing_image_is_refused_naming_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(
         dir.path(),
         "img.md",
@@ -398,7 +502,7 @@ fn missing_image_is_refused_naming_file_and_line() {
     );
     let out = dir.path().join("out.apkg");
     fs::write(&out, "previous package").unwrap();
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)
@@ -411,11 +515,11 @@ fn missing_image_is_refused_naming_file_and_line() {
 
 #[test]
 fn a_successful_export_replaces_the_previous_package() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Scratch::new();
     let notes = write(dir.path(), "n.md", "## Q?\nA.\n");
     let out = dir.path().join("out.apkg");
     fs::write(&out, "previous package").unwrap();
-    mdcards()
+    dir.mdcards()
         .arg("export")
         .arg(&notes)
         .arg(&out)

@@ -185,6 +185,7 @@ fn mdcards_export(notes: &Path, out: &Path, now: &str, instances: &str) -> Strin
         .arg(out)
         .args(["--deck", DECK, "--instances", instances])
         .env("MDCARDS_NOW", now)
+        .env("MDCARDS_DB", out.with_file_name("reviews.sqlite3"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();

@@ -1,8 +1,12 @@
 //! `mdcards export NOTES... OUT.apkg [--deck A::B] [--json]`: notes -> an Anki package.
 //!
 //! Problems in the notes (the same ones `check` reports, missing images included) stop the
-//! export with exit 1 before anything is written; a bad OUT or an I/O failure is exit 2.
-//! OUT is replaced only by a complete package.
+//! export with exit 1 before anything is written; a bad OUT, a review database that cannot
+//! be opened, or an I/O failure is exit 2. OUT is replaced only by a complete package.
+//!
+//! The review database (`--db`, `MDCARDS_DB`, or the platform default, as for every command)
+//! records each export, so that the next one's notes carry a newer `mod` and Anki applies
+//! them even when both exports fall within one second (see `store::exports`).
 
 use std::io::Write;
 use std::path::Path;
@@ -12,14 +16,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{IntoDiagnostic, Result};
 use serde::Serialize;
 
+use super::paths::{open_store, store_error};
 use super::{Outcome, input};
-use crate::cli::ExportArgs;
-use crate::export::{self, ExportError, Summary};
+use crate::cli::{ExportArgs, GlobalArgs};
+use crate::export::{self, ExportError, Stamp, Summary};
 
 /// Below this many cards an export takes a blink; a bar would only flicker.
 const PROGRESS_FROM: usize = 5_000;
 
-pub fn export(args: &ExportArgs) -> Result<Outcome> {
+pub fn export(args: &ExportArgs, global: &GlobalArgs) -> Result<Outcome> {
     let started = Instant::now();
     // A wrong OUT is found before any notes are read.
     export::check_out_path(&args.out)?;
@@ -35,8 +40,14 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
     let cards = std::mem::take(&mut notes.cards);
     drop(notes);
     let now = super::now()?;
+    let mut store = open_store(global)?;
+    let record = store.begin_export(now).map_err(store_error)?;
+    let stamp = Stamp {
+        now_ms: now.0,
+        note_mod: record.note_mod(),
+    };
     let bar = progress_bar(cards.len());
-    let result = export::export_notes(&cards, &args.out, now.0, args.instances, &|stored| {
+    let result = export::export_notes(&cards, &args.out, stamp, args.instances, &|stored| {
         bar.set_position(stored as u64)
     });
     bar.finish_and_clear();
@@ -55,6 +66,9 @@ pub fn export(args: &ExportArgs) -> Result<Outcome> {
         }
         Err(error) => return Err(error.into()),
     };
+    record
+        .finish(&args.out, summary.notes)
+        .map_err(store_error)?;
     let elapsed = started.elapsed();
     report(args, &summary, elapsed)?;
     Ok(Outcome::Success)

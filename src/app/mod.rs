@@ -46,7 +46,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         None => quiz::quiz(&cli.quiz, &cli.global),
         Some(Command::Quiz(args)) => quiz::quiz(&args, &cli.global),
-        Some(Command::Export(args)) => export::export(&args),
+        Some(Command::Export(args)) => export::export(&args, &cli.global),
         Some(Command::Check(args)) => check::check(&args),
         Some(Command::List(args)) => list::list(&args),
         Some(Command::Sync(args)) => sync::sync(&args, &cli.global),

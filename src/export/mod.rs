@@ -130,7 +130,29 @@ pub fn check_unique_ids(cards: &[Card]) -> Result<(), ExportError> {
 /// Instances exported per scenario generator card unless told otherwise (`--instances`).
 pub const DEFAULT_INSTANCES: u32 = 5;
 
-/// Export cards as "mdcards Basic" notes to `out` (see [`write_package`]), with
+/// When an export happens, and the `mod` its notes carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Stamp {
+    /// Milliseconds since the Unix epoch. Note and card ids count back from it (Anki
+    /// renumbers ids later than its clock).
+    pub now_ms: i64,
+    /// Seconds since the Unix epoch: the `mod` of every note, card, note type and deck.
+    /// Anki applies a re-imported note only when this is newer than the note it has, so the
+    /// app edge makes it newer than any earlier export's (see `store::exports`).
+    pub note_mod: i64,
+}
+
+impl Stamp {
+    /// An export at `now_ms` whose `mod` is that time, in seconds.
+    pub fn at(now_ms: i64) -> Stamp {
+        Stamp {
+            now_ms,
+            note_mod: now_ms.div_euclid(1000),
+        }
+    }
+}
+
+/// Export cards as "mdcards Basic" notes to `out` (see [`write_package`]) at `now_ms`, with
 /// [`DEFAULT_INSTANCES`] notes per scenario generator card.
 pub fn export_cards(
     cards: &[Card],
@@ -138,7 +160,7 @@ pub fn export_cards(
     now_ms: i64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Summary, ExportError> {
-    export_notes(cards, out, now_ms, DEFAULT_INSTANCES, progress)
+    export_notes(cards, out, Stamp::at(now_ms), DEFAULT_INSTANCES, progress)
 }
 
 /// Export cards as "mdcards Basic" notes to `out`: a plain card is one note, a scenario
@@ -146,7 +168,7 @@ pub fn export_cards(
 pub fn export_notes(
     cards: &[Card],
     out: &std::path::Path,
-    now_ms: i64,
+    stamp: Stamp,
     instances: u32,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Summary, ExportError> {
@@ -161,7 +183,7 @@ pub fn export_notes(
         &items,
         &render,
         &media,
-        now_ms,
+        stamp,
         progress,
     )?;
     summary.instances = generated;

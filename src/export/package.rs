@@ -16,13 +16,13 @@ use std::sync::mpsc;
 use zip::CompressionMethod;
 use zip::write::{SimpleFileOptions, ZipWriter};
 
-use super::ExportError;
 use super::collection::{CollectionWriter, StoredNote};
 use super::first_entry::DeflatingEntry;
 use super::media::{MediaFile, MediaSet};
 use super::model::NoteType;
 use super::render::RenderedNote;
 use super::sqlite::PAGE_SIZE;
+use super::{ExportError, Stamp};
 
 /// What an export wrote.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -44,14 +44,14 @@ const CHUNK: usize = 512;
 
 /// Write `sources` (rendered by `render`) as an Anki package at `out`.
 ///
-/// `progress` is told how many notes are stored so far. `now_ms` stamps ids and `mod`s.
+/// `progress` is told how many notes are stored so far. `stamp` gives the ids and `mod`s.
 pub fn write_package<S: Sync>(
     out: &Path,
     models: Vec<NoteType>,
     sources: &[S],
     render: &(dyn Fn(&S) -> RenderedNote + Sync),
     media: &MediaSet,
-    now_ms: i64,
+    stamp: Stamp,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<Summary, ExportError> {
     check_out_path(out)?;
@@ -75,9 +75,8 @@ pub fn write_package<S: Sync>(
     // The collection streams into the package's first entry as it is written.
     let entry = DeflatingEntry::new(file, "collection.anki2", PAGE_SIZE)
         .map_err(io_error("write", &package))?;
-    let mut writer = CollectionWriter::new(entry, &package, models, sources.len(), now_ms);
-    let now_secs = now_ms.div_euclid(1000);
-    let decks = render_into(&mut writer, sources, render, now_secs, progress)?;
+    let mut writer = CollectionWriter::new(entry, &package, models, sources.len(), stamp);
+    let decks = render_into(&mut writer, sources, render, stamp.note_mod, progress)?;
     let (entry, first_page) = writer.finish()?;
     let file = entry
         .finish(&first_page[..])
@@ -140,7 +139,7 @@ fn render_into<S: Sync, W: Write>(
     writer: &mut CollectionWriter<W>,
     sources: &[S],
     render: &(dyn Fn(&S) -> RenderedNote + Sync),
-    now_secs: i64,
+    note_mod: i64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<usize, ExportError> {
     let chunks = sources.len().div_ceil(CHUNK);
@@ -164,7 +163,7 @@ fn render_into<S: Sync, W: Write>(
                     let end = (start + CHUNK).min(sources.len());
                     let notes: Chunk = sources[start..end]
                         .iter()
-                        .map(|source| StoredNote::new(render(source), now_secs))
+                        .map(|source| StoredNote::new(render(source), note_mod))
                         .collect();
                     // The receiver is gone only when storing failed: stop quietly.
                     if sender.send((chunk, notes)).is_err() {

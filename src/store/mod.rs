@@ -7,6 +7,7 @@
 mod cards;
 mod columns;
 mod error;
+mod exports;
 mod fasthash;
 mod open;
 mod reviews;
@@ -21,6 +22,7 @@ use rusqlite::Connection;
 
 pub use cards::{QueueQuery, Sched, SessionCards, StoredCard, TodayCounts};
 pub use error::Error;
+pub use exports::ExportRecord;
 pub use reviews::{AnswerRecord, RecordedAnswer, ReviewKind};
 pub use scenario::{LoggedScenarioAnswer, ScenarioAnswer};
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};

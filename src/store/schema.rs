@@ -113,6 +113,18 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM scenario_answers WHERE review_id = old.id;
     END;
     "#,
+    // 3: Anki exports, so that each export's notes are newer than the last one's.
+    r#"
+    CREATE TABLE exports (
+        id           INTEGER PRIMARY KEY,
+        exported_at  INTEGER NOT NULL,        -- ms since the Unix epoch
+        -- seconds: the `mod` of every note and note type in the package. Anki applies a
+        -- re-imported note only when its `mod` is newer, so each export's is above the last.
+        note_mod     INTEGER NOT NULL,
+        package      TEXT NOT NULL,           -- the .apkg written, as given
+        notes        INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes and understands.

@@ -16,12 +16,14 @@ pub struct ColJson {
 }
 
 /// `decks` maps lower-cased names to (id, name as written); `notes` is how many notes the
-/// collection holds (Anki's next new-card position follows them).
+/// collection holds (Anki's next new-card position follows them); `note_mod` (seconds) is
+/// the `mod` of the note types and decks, as of the notes (Anki applies a template change
+/// only when the note type's `mod` is newer).
 pub fn col_json(
     models: &[NoteType],
     decks: &BTreeMap<String, (i64, String)>,
     notes: usize,
-    now_secs: i64,
+    note_mod: i64,
 ) -> ColJson {
     let first_deck = decks.values().next().map(|(id, _)| *id);
     let model_map: serde_json::Map<String, Json> = models
@@ -29,13 +31,13 @@ pub fn col_json(
         .map(|model| {
             (
                 model.id.to_string(),
-                model_json(model, now_secs, first_deck),
+                model_json(model, note_mod, first_deck),
             )
         })
         .collect();
     let deck_map: serde_json::Map<String, Json> = decks
         .values()
-        .map(|(id, name)| (id.to_string(), deck_json(*id, name, now_secs)))
+        .map(|(id, name)| (id.to_string(), deck_json(*id, name, note_mod)))
         .collect();
     let conf = json!({
         "activeDecks": [1], "curDeck": 1, "newSpread": 0, "collapseTime": 1200,
@@ -52,7 +54,7 @@ pub fn col_json(
     }
 }
 
-fn model_json(model: &NoteType, now_secs: i64, deck: Option<i64>) -> Json {
+fn model_json(model: &NoteType, note_mod: i64, deck: Option<i64>) -> Json {
     let fields: Vec<Json> = model
         .fields
         .iter()
@@ -84,7 +86,7 @@ fn model_json(model: &NoteType, now_secs: i64, deck: Option<i64>) -> Json {
         "id": model.id,
         "name": model.name,
         "type": 0,
-        "mod": now_secs,
+        "mod": note_mod,
         "usn": -1,
         "sortf": 0,
         "did": deck,
@@ -104,9 +106,9 @@ const LATEX_PRE: &str = "\\documentclass[12pt]{article}\n\\special{papersize=3in
 \\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\
 \\setlength{\\parindent}{0in}\n\\begin{document}\n";
 
-fn deck_json(id: i64, name: &str, now_secs: i64) -> Json {
+fn deck_json(id: i64, name: &str, note_mod: i64) -> Json {
     json!({
-        "id": id, "name": name, "mod": now_secs, "usn": -1, "desc": "", "dyn": 0,
+        "id": id, "name": name, "mod": note_mod, "usn": -1, "desc": "", "dyn": 0,
         "conf": 1, "collapsed": false, "browserCollapsed": false,
         "extendNew": 0, "extendRev": 0,
         "newToday": [0, 0], "revToday": [0, 0], "lrnToday": [0, 0], "timeToday": [0, 0],

@@ -18,13 +18,13 @@ mod col_json;
 
 use col_json::col_json;
 
-use super::ExportError;
 use super::html::strip_html;
 use super::model::NoteType;
 use super::render::RenderedNote;
 use super::sqlite::{
     Database, FirstPage, IndexRecords, TableTree, Value, encode, integer_affinity,
 };
+use super::{ExportError, Stamp};
 
 /// The tables, in the order Anki's schema creates them, as `sqlite_master` records them.
 const COL_SQL: &str = "CREATE TABLE col (
@@ -105,8 +105,8 @@ pub struct StoredNote {
 }
 
 impl StoredNote {
-    /// `now_secs` is the note's `mod`.
-    pub fn new(note: RenderedNote, now_secs: i64) -> Result<StoredNote, ExportError> {
+    /// `note_mod` is the note's `mod`, in seconds.
+    pub fn new(note: RenderedNote, note_mod: i64) -> Result<StoredNote, ExportError> {
         let sort_field = note
             .fields
             .first()
@@ -124,7 +124,7 @@ impl StoredNote {
                 Value::Null, // id: the rowid
                 Value::Text(&note.guid),
                 Value::Int(note.model),
-                Value::Int(now_secs),
+                Value::Int(note_mod),
                 Value::Int(-1), // usn: not yet synced
                 Value::Text(&tags),
                 Value::Joined(&note.fields, 0x1f),
@@ -154,8 +154,7 @@ pub struct CollectionWriter<W> {
     db: Database<W>,
     notes: TableTree,
     cards: TableTree,
-    now_ms: i64,
-    now_secs: i64,
+    stamp: Stamp,
     models: Vec<NoteType>,
     /// Lower-cased name -> (id, name as first written). Anki matches decks case-insensitively.
     decks: BTreeMap<String, (i64, String)>,
@@ -184,7 +183,7 @@ impl<W: Write> CollectionWriter<W> {
         path: &Path,
         models: Vec<NoteType>,
         total: usize,
-        now_ms: i64,
+        stamp: Stamp,
     ) -> CollectionWriter<W> {
         let most_templates = models.iter().map(|model| model.templates.len());
         let card_room = most_templates.max().unwrap_or(1).max(1);
@@ -195,8 +194,7 @@ impl<W: Write> CollectionWriter<W> {
             db: Database::new(out),
             notes: TableTree::new(),
             cards: TableTree::new(),
-            now_ms,
-            now_secs: now_ms.div_euclid(1000),
+            stamp,
             models,
             decks: BTreeMap::new(),
             guids: HashSet::with_capacity(total),
@@ -238,7 +236,7 @@ impl<W: Write> CollectionWriter<W> {
         self.guids.insert(note.guid);
         let position = self.written as i64;
         // Unique, increasing, and the last note is stamped exactly `now`.
-        let note_id = self.now_ms - self.total as i64 + 1 + position;
+        let note_id = self.stamp.now_ms - self.total as i64 + 1 + position;
         let io = write_error(&self.path);
         self.notes
             .insert(self.db.pages(), note_id, &note.record)
@@ -252,7 +250,7 @@ impl<W: Write> CollectionWriter<W> {
         // templates any note type has; a new card's `due` is its note's position, so Anki
         // shows them in file order.
         let room = self.card_room;
-        let first_card = self.now_ms - self.total as i64 * room + 1 + position * room;
+        let first_card = self.stamp.now_ms - self.total as i64 * room + 1 + position * room;
         for ord in 0..templates {
             let card_id = first_card + ord;
             let due = position + 1;
@@ -263,7 +261,7 @@ impl<W: Write> CollectionWriter<W> {
                     Value::Int(note_id),
                     Value::Int(deck),
                     Value::Int(ord),
-                    Value::Int(self.now_secs),
+                    Value::Int(self.stamp.note_mod),
                     Value::Int(-1), // usn
                     Value::Int(0),  // type: new
                     Value::Int(0),  // queue: new
@@ -336,13 +334,14 @@ impl<W: Write> CollectionWriter<W> {
         let io = write_error(&self.path);
         let mut col = TableTree::new();
         let mut record = Vec::new();
-        let json = col_json(&self.models, &self.decks, self.written, self.now_secs);
+        let json = col_json(&self.models, &self.decks, self.written, self.stamp.note_mod);
+        let now_secs = self.stamp.now_ms.div_euclid(1000);
         encode(
             &[
                 Value::Null, // id: the rowid, 1
-                Value::Int(self.now_secs),
-                Value::Int(self.now_ms),
-                Value::Int(self.now_ms),
+                Value::Int(now_secs),
+                Value::Int(self.stamp.now_ms),
+                Value::Int(self.stamp.now_ms),
                 Value::Int(11), // ver: schema 11
                 Value::Int(0),
                 Value::Int(0),

@@ -26,7 +26,13 @@ fn checksum_matches_anki() {
 }
 
 fn new_writer(models: Vec<NoteType>, total: usize, now: i64) -> CollectionWriter<Vec<u8>> {
-    CollectionWriter::new(Vec::new(), Path::new("c.anki2"), models, total, now)
+    CollectionWriter::new(
+        Vec::new(),
+        Path::new("c.anki2"),
+        models,
+        total,
+        crate::export::Stamp::at(now),
+    )
 }
 
 /// Page 1, then the rest: the collection as a file.
