@@ -22,9 +22,10 @@ e edit the note at the card's line in $VISUAL/$EDITOR; q, Esc or Ctrl-C quits. E
 is saved before the next card shows.
 
 Raft scenario cards ask questions the simulator answers: the question and the cluster
-(each node's log as the terms of its entries, [committed] ones in brackets) show with an
-answer prompt. Type yes/no, a number, a node id (or none), a role, or a log as terms
-(`1 1 4 4`, or `empty`), then Enter; Esc goes back to the question. A malformed answer asks
+(each node's log as the terms of its entries, [committed] ones in brackets) show first,
+every key still a command; enter (or a) opens the answer box. Type yes/no, a number, a node
+id (or none), a role, or a log as terms (`1 1 4 4`, or `empty`), then Enter; Esc goes back
+to the question, and until you type, u, s, q and ? stay commands. A malformed answer asks
 again, at no cost. The answer side grades it, explains the rule (citing the paper) and, after
 a wrong answer or on `t`, shows the timeline of the run; you still rate 1-4, and enter takes
 the preselected rating: Again after a wrong answer, Good otherwise. Generator cards draw a
@@ -33,10 +34,11 @@ new instance at every review. The exit status is 1 if any scenario answer was wr
 Plain mode (automatic when stdin or stdout is not a terminal, or with --plain) reads one
 command per line: an empty line, `space` or `show` reveals (on the answer side: the
 preselected rating, Good unless a scenario answer was wrong); `1`-`4` or
-`again`/`hard`/`good`/`easy` rate; `u`, `s`, `e`, `q` as above; `t` timeline. At a scenario
-card's `answer (FORM):` line the next line is the answer: `no`, `3`, `none`, `1 1 4`; an
-empty line goes back to the question, and `q`, `u`, `s`, `e` (never answers) run their
-command. End of input quits. Cards go to stdout, messages to stderr.
+`again`/`hard`/`good`/`easy` rate; `u`, `s`, `e`, `q` as above; `t` timeline. On a scenario
+card an empty line (or `a`) opens the `answer (FORM):` line, and the next line is the
+answer: `no`, `3`, `none`, `1 1 4`; an empty line goes back to the question, and `q`, `u`,
+`s`, `e` (never answers) run their command. End of input quits (a graded scenario answer is
+recorded first). Cards go to stdout, messages to stderr.
 
 Limits, as in Anki: 20 new cards and 200 reviews per study day (--new, --reviews); a study
 day starts at 4 AM local time; learning cards due within 20 minutes show early when nothing

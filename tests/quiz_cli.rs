@@ -138,9 +138,11 @@ fn the_review_limit_holds() {
 fn undo_takes_the_answer_back_in_the_database() {
     let place = Place::new();
     place.write("raft.md", NOTES);
-    let (out, err) = place.quiz(NOW, &["raft.md"], "\n4\nu\n2\nq\n");
+    let (out, err) = place.quiz(NOW, &["raft.md"], "\n4\nu\n2\n\n2\nq\n");
     assert!(err.contains("undone: the answer is taken back"), "{err}");
-    // The undone card shows again, answer side up, and its second answer counts.
+    // The undone card is asked again, question side up (so a rating right after the undo
+    // is refused), and its second answer counts.
+    assert!(err.contains("show the answer first"), "{err}");
     assert_eq!(out.matches("What is a term?").count(), 2, "{out}");
     assert!(out.contains("→ Hard"));
     assert_eq!(place.reviews(), 1);

@@ -119,7 +119,7 @@ fn answer_other_role(answer: &Answer) -> String {
 fn a_right_answer_is_graded_and_enter_rates_good() {
     let place = Place::new(GENERATOR);
     let question = instance(0);
-    let (code, out, err) = place.quiz(NOW, &format!("{}\n\n", question.answer));
+    let (code, out, err) = place.quiz(NOW, &format!("\n{}\n\n", question.answer));
     assert_eq!(code, 0, "{err}");
     // The front: the card, the generated question and the cluster, then the prompt.
     assert!(out.contains("Vote decisions, generated"), "{out}");
@@ -161,7 +161,7 @@ fn a_wrong_answer_shows_the_answer_and_timeline_and_preselects_again() {
     let place = Place::new(GENERATOR);
     let question = instance(0);
     let given = wrong(&question.answer);
-    let (code, out, _) = place.quiz(NOW, &format!("{given}\n\n"));
+    let (code, out, _) = place.quiz(NOW, &format!("\n{given}\n\n"));
     assert_eq!(code, 1, "a wrong answer exits 1, like a failed check");
     assert!(
         out.contains(&format!(
@@ -207,7 +207,7 @@ fn a_wrong_answer_shows_the_answer_and_timeline_and_preselects_again() {
 fn a_wrong_answer_can_still_be_rated_good_by_key() {
     let place = Place::new(GENERATOR);
     let given = wrong(&instance(0).answer);
-    let (_, out, _) = place.quiz(NOW, &format!("{given}\n3\n"));
+    let (_, out, _) = place.quiz(NOW, &format!("\n{given}\n3\n"));
     assert!(out.contains("→ Good, next in 10m"), "{out}");
     assert_eq!(place.sql::<i64>("SELECT rating FROM reviews"), 3);
 }
@@ -215,7 +215,7 @@ fn a_wrong_answer_can_still_be_rated_good_by_key() {
 #[test]
 fn a_malformed_answer_asks_again_at_no_cost() {
     let place = Place::new(ASKS);
-    let (code, out, err) = place.quiz(NOW, "perhaps\nno\nfive\n5\n\n");
+    let (code, out, err) = place.quiz(NOW, "\nperhaps\nno\nfive\n5\n\n");
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("expected yes or no, not `perhaps`; try again (no penalty)"),
@@ -279,7 +279,10 @@ fn asked_questions_are_the_simulators_answers() {
     };
     let place = Place::new(ASKS);
     let wrong_vote = wrong(&questions[0].answer);
-    let (code, out, _) = place.quiz(NOW, &format!("{wrong_vote}\n{}\n\n", questions[1].answer));
+    let (code, out, _) = place.quiz(
+        NOW,
+        &format!("\n{wrong_vote}\n{}\n\n", questions[1].answer),
+    );
     assert_eq!(code, 1);
     assert!(
         out.contains(&format!(
@@ -302,15 +305,19 @@ fn asked_questions_are_the_simulators_answers() {
 }
 
 #[test]
-fn undo_brings_the_graded_card_back_and_takes_its_answers_out_of_the_log() {
+fn undo_asks_the_scenario_card_again_and_takes_its_answers_out_of_the_log() {
     let place = Place::new(&format!(
         "{GENERATOR}\n## What is a term?\n\nA logical clock.\n"
     ));
     let question = instance(0);
     let given = wrong(&question.answer);
-    // Wrong answer, Again; then undo on the next card's front; the scenario card is back,
-    // graded as it was; rate it Hard this time.
-    let (code, out, err) = place.quiz(NOW, &format!("{given}\n\nu\n2\nq\n"));
+    // Wrong answer, Again; then undo on the next card's front; the scenario card is back
+    // on its question side, asking the same question; answer it again and rate it Hard.
+    let (code, out, err) = place.quiz(NOW, &format!("\n{given}\n\nu\n2\n\n{given}\n2\nq\n"));
+    assert!(
+        err.contains("answer the question first"),
+        "after undo the card asks again, so 2 cannot rate it blind: {err}"
+    );
     assert!(err.contains("undone: the answer is taken back"), "{err}");
     assert_eq!(
         out.matches(&format!("✗ wrong: you answered {given}"))
@@ -338,8 +345,9 @@ fn undo_brings_the_graded_card_back_and_takes_its_answers_out_of_the_log() {
 #[test]
 fn commands_at_the_prompt_and_an_empty_line_go_back_to_the_question() {
     let place = Place::new(GENERATOR);
-    // Empty line: back to the question (keys shown); enter opens the prompt again; q quits.
-    let (code, out, err) = place.quiz(NOW, "\n\nq\n");
+    // Enter opens the prompt; an empty line goes back to the question (keys shown); enter
+    // opens the prompt again; q quits.
+    let (code, out, err) = place.quiz(NOW, "\n\n\nq\n");
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("[enter] answer   u undo   s bury   e edit   q quit"),
@@ -349,7 +357,7 @@ fn commands_at_the_prompt_and_an_empty_line_go_back_to_the_question() {
     assert!(out.contains("Reviewed 0 cards"), "{out}");
     assert_eq!(place.sql::<i64>("SELECT count(*) FROM reviews"), 0);
     // A rating before answering is refused with what to do.
-    let (_, _, err) = place.quiz(NOW, "\n3\nq\n");
+    let (_, _, err) = place.quiz(NOW, "3\nq\n");
     assert!(err.contains("answer the question first"), "{err}");
 }
 
@@ -357,10 +365,10 @@ fn commands_at_the_prompt_and_an_empty_line_go_back_to_the_question() {
 fn the_next_review_draws_a_new_instance() {
     let place = Place::new(GENERATOR);
     let first = instance(0);
-    place.quiz(NOW, &format!("{}\n1\n", first.answer));
+    place.quiz(NOW, &format!("\n{}\n1\n", first.answer));
     // Again: due in a minute; two minutes later the card is back with its second instance.
     let second = instance(1);
-    let (_, out, _) = place.quiz(TWO_MINUTES_LATER, &format!("{}\n\n", second.answer));
+    let (_, out, _) = place.quiz(TWO_MINUTES_LATER, &format!("\n{}\n\n", second.answer));
     let scripts_differ = first.prompt != second.prompt || first.situation != second.situation;
     assert!(scripts_differ, "seeds 0 and 1 give different questions");
     assert!(out.contains(second.prompt.lines().last().unwrap()), "{out}");
@@ -395,7 +403,7 @@ fn a_script_with_only_expects_is_a_recall_card_showing_the_run() {
 fn the_timeline_shows_on_request() {
     let place = Place::new(GENERATOR);
     let question = instance(0);
-    let (_, out, _) = place.quiz(NOW, &format!("{}\nt\n\n", question.answer));
+    let (_, out, _) = place.quiz(NOW, &format!("\n{}\nt\n\n", question.answer));
     let timeline = out.split("── timeline").nth(1).expect("timeline shown");
     let first_event = question.timeline.lines().nth(1).unwrap_or_default();
     assert!(

@@ -51,9 +51,10 @@ fn the_line_editor_submits_with_enter_and_enter_then_rates() {
     let out = run_in_pty(
         dir.path(),
         &[
+            ("[enter] answer", vec!["\r".to_owned()]),
             ("answer (yes or no):", typed),
             ("enter Good", vec!["\r".to_owned()]),
-            ("answer (yes or no):", vec!["\u{3}".to_owned()]),
+            ("[enter] answer", vec!["\u{3}".to_owned()]),
         ],
     );
     assert!(out.contains("✓ right"), "{out}");
@@ -75,6 +76,7 @@ fn esc_goes_back_to_the_question_where_keys_are_commands() {
     let out = run_in_pty(
         dir.path(),
         &[
+            ("[enter] answer", vec!["\r".to_owned()]),
             (
                 "answer (yes or no):",
                 vec!["y".to_owned(), "\u{1b}".to_owned()],

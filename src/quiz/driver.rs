@@ -15,8 +15,12 @@ use super::session::{Counts, Mode, Session, SessionError, Side, Undone};
 /// A command from the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Input {
-    /// Space or enter: show the answer (on the answer side: rate Good, as in Anki).
+    /// Space: show the answer (on the answer side: rate the preselected rating, as in Anki).
     Reveal,
+    /// Enter: as space, except that on a scenario card's question it opens the answer box.
+    Enter,
+    /// `a`: open a scenario card's answer box.
+    Answer,
     Rate(Rating),
     Undo,
     Bury,
@@ -55,6 +59,8 @@ pub enum Typed {
     Cancel,
     /// Quit the session (Ctrl-C).
     Quit,
+    /// A command key pressed while nothing was typed (the box closes, the command runs).
+    Command(Input),
 }
 
 /// A terminal or line-based user interface.
@@ -205,12 +211,14 @@ impl<'a> Driver<'a> {
             ui.show(&view)?;
             let input = if answering {
                 match ui.read_answer()? {
-                    None | Some(Typed::Quit) => return Ok(Ending::Quit),
+                    None | Some(Typed::Quit) => return self.quit(ui),
                     Some(Typed::Cancel) => {
-                        if let Some(attempt) = &mut self.attempt {
-                            attempt.answering = false;
-                        }
+                        self.close_answer_box();
                         continue;
+                    }
+                    Some(Typed::Command(command)) => {
+                        self.close_answer_box();
+                        command
                     }
                     Some(Typed::Answer(text)) => match self.answer(&text, ui)? {
                         Some(command) => command,
@@ -220,16 +228,28 @@ impl<'a> Driver<'a> {
             } else {
                 match ui.input()? {
                     Some(input) => input,
-                    None => return Ok(Ending::Quit),
+                    None => return self.quit(ui),
                 }
             };
+            let asking = current.side == Side::Front
+                && self.attempt.as_ref().is_some_and(|a| !a.finished());
             match input {
-                Input::Quit => return Ok(Ending::Quit),
-                Input::Reveal if current.side == Side::Front => match &mut self.attempt {
-                    Some(attempt) if !attempt.finished() => attempt.answering = true,
-                    _ => self.session.reveal().expect("a card is showing"),
-                },
-                Input::Reveal => {
+                Input::Quit => return self.quit(ui),
+                Input::Enter | Input::Answer if asking => {
+                    if let Some(attempt) = &mut self.attempt {
+                        attempt.answering = true;
+                    }
+                }
+                Input::Reveal if asking => ui.notice(
+                    "enter (or a) opens the answer box: type the answer, then enter",
+                )?,
+                Input::Answer => ui.notice(
+                    "this card takes no typed answer; space shows the answer",
+                )?,
+                Input::Reveal | Input::Enter if current.side == Side::Front => {
+                    self.session.reveal().expect("a card is showing")
+                }
+                Input::Reveal | Input::Enter => {
                     let rating = self
                         .attempt
                         .as_ref()
@@ -248,6 +268,31 @@ impl<'a> Driver<'a> {
                 }
             }
         }
+    }
+
+    fn close_answer_box(&mut self) {
+        if let Some(attempt) = &mut self.attempt {
+            attempt.answering = false;
+        }
+    }
+
+    /// End the session at the user's request. A scenario answer already graded is never
+    /// lost: if its verdict is showing, the review is recorded with the rating the verdict
+    /// preselected, typed answers included (as if enter had been pressed).
+    fn quit(&mut self, ui: &mut dyn Frontend) -> Result<Ending, Error> {
+        let graded = self.session.current().is_some_and(|c| c.side == Side::Back)
+            && self
+                .attempt
+                .as_ref()
+                .is_some_and(|a| a.finished() && !a.verdicts.is_empty());
+        if graded {
+            let rating = self
+                .attempt
+                .as_ref()
+                .map_or(Rating::Good, Attempt::preselected);
+            self.rate(rating, ui)?;
+        }
+        Ok(Ending::Quit)
     }
 
     /// Grade a typed answer. Text that is not an answer but a command word (q, u, s, e, ?)
@@ -382,12 +427,13 @@ impl<'a> Driver<'a> {
             Ok(undone) => undone,
             Err(error) => return Ok(ui.notice(&error.to_string())?),
         };
-        let (action, attempt) = match self.receipts.pop() {
-            Some(receipt) => (Some(receipt.action), receipt.attempt),
-            None => (None, None),
-        };
-        // The card shows again as it was: a scenario card with its answers graded.
-        self.attempt = attempt;
+        let action = self.receipts.pop().map(|receipt| receipt.action);
+        // The card is asked again: a scenario card with the same questions (its instance is
+        // drawn from the review count, which the undo restored), nothing typed yet.
+        self.attempt = self
+            .session
+            .current()
+            .and_then(|c| Attempt::for_card(self.session.card(&c)));
         self.attempt_for = self.session.current().map(|c| c.card);
         let now = (self.clock)();
         match (undone, action) {
@@ -497,5 +543,5 @@ fn first_line(text: &str) -> &str {
 }
 
 pub const HELP: &str = "keys: space/enter show answer (then: Good, or Again after a wrong scenario answer), \
-     1 again, 2 hard, 3 good, 4 easy, t timeline (scenario cards), u undo, s bury until tomorrow, \
-     e edit the note, q quit";
+     enter or a opens a scenario card's answer box, 1 again, 2 hard, 3 good, 4 easy, \
+     t timeline (scenario cards), u undo, s bury until tomorrow, e edit the note, q quit";

@@ -1,10 +1,24 @@
 //! The answer prompt's line editor in raw mode: typed characters, Backspace, Ctrl-U to
 //! clear, Ctrl-W to delete a word, Enter submits, Esc goes back to the question, Ctrl-C and
-//! Ctrl-D quit. Pure: keys in, text and outcomes out.
+//! Ctrl-D quit. While nothing is typed, the command keys that begin no answer (`u` undo,
+//! `s` bury, `q` quit, `?`/`h` help) stay commands, so an answer box opened by a stray
+//! enter never swallows them. Pure: keys in, text and outcomes out.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::driver::Typed;
+use super::driver::{Input, Typed};
+
+/// The command a key stands for in an empty answer box: only letters no answer starts
+/// with (answers are yes/no/true/false, numbers, node ids or none/-, roles, logs or empty).
+fn empty_box_command(c: char) -> Option<Input> {
+    match c {
+        'u' => Some(Input::Undo),
+        's' => Some(Input::Bury),
+        'q' => Some(Input::Quit),
+        '?' | 'h' => Some(Input::Help),
+        _ => None,
+    }
+}
 
 /// Answers are short; a runaway paste is cut here.
 const MAX_CHARS: usize = 200;
@@ -33,6 +47,8 @@ impl LineEditor {
                 self.text.truncate(kept);
             }
             _ if control => {}
+            // Nothing to submit yet: the box stays open.
+            KeyCode::Enter if self.text.trim().is_empty() => {}
             KeyCode::Enter => return Some(Typed::Answer(std::mem::take(&mut self.text))),
             KeyCode::Esc => {
                 self.text.clear();
@@ -40,6 +56,9 @@ impl LineEditor {
             }
             KeyCode::Backspace => {
                 self.text.pop();
+            }
+            KeyCode::Char(c) if self.text.is_empty() && empty_box_command(c).is_some() => {
+                return empty_box_command(c).map(Typed::Command);
             }
             KeyCode::Char(c) if !c.is_control() && self.text.chars().count() < MAX_CHARS => {
                 self.text.push(c);
@@ -75,6 +94,28 @@ mod tests {
             Some(Typed::Answer("1 1 4".into()))
         );
         assert_eq!(editor.text(), "", "the next prompt starts empty");
+    }
+
+    #[test]
+    fn command_keys_stay_commands_until_something_is_typed() {
+        let mut editor = LineEditor::default();
+        assert_eq!(
+            press(&mut editor, KeyCode::Char('u')),
+            Some(Typed::Command(Input::Undo))
+        );
+        assert_eq!(
+            press(&mut editor, KeyCode::Char('q')),
+            Some(Typed::Command(Input::Quit))
+        );
+        assert_eq!(press(&mut editor, KeyCode::Enter), None, "nothing to submit");
+        for c in "no".chars() {
+            press(&mut editor, KeyCode::Char(c));
+        }
+        // Now `s`, `u`, `q` are text.
+        for c in "squ".chars() {
+            assert_eq!(press(&mut editor, KeyCode::Char(c)), None);
+        }
+        assert_eq!(editor.text(), "nosqu");
     }
 
     #[test]

@@ -59,7 +59,9 @@ impl<'a> Plain<'a> {
 pub fn parse(line: &str) -> Input {
     let word = line.trim().to_ascii_lowercase();
     match word.as_str() {
-        "" | "space" | "show" | "reveal" | "enter" => Input::Reveal,
+        "" | "enter" => Input::Enter,
+        "space" | "show" | "reveal" => Input::Reveal,
+        "a" | "answer" => Input::Answer,
         "1" | "again" => Input::Rate(Rating::Again),
         "2" | "hard" => Input::Rate(Rating::Hard),
         "3" | "good" => Input::Rate(Rating::Good),
@@ -230,7 +232,8 @@ mod tests {
 
     #[test]
     fn input_lines_map_to_commands() {
-        assert_eq!(parse("\n"), Input::Reveal);
+        assert_eq!(parse("\n"), Input::Enter);
+        assert_eq!(parse("a"), Input::Answer);
         assert_eq!(parse("space\n"), Input::Reveal);
         assert_eq!(parse(" 3 "), Input::Rate(Rating::Good));
         assert_eq!(parse("Again"), Input::Rate(Rating::Again));

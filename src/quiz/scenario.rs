@@ -46,7 +46,8 @@ pub struct Attempt {
     pub asks: Asks,
     /// Graded answers, one per question answered so far, in order.
     pub verdicts: Vec<Verdict>,
-    /// The answer prompt is open (typed text is an answer, not a command).
+    /// The answer box is open (typed text is an answer, not a command). A card opens with
+    /// it closed, so keys meant for the previous card are never typed into it.
     pub answering: bool,
     /// Show the run's timeline on the back: asked for, or after a wrong answer.
     pub timeline: bool,
@@ -56,12 +57,10 @@ impl Attempt {
     /// The attempt for a card about to show; `None` for a card without a scenario.
     pub fn for_card(card: &StoredCard) -> Option<Attempt> {
         let script = card.scenario.as_ref()?;
-        let asks = asks(card, script);
-        let answering = matches!(asks, Asks::Questions(_));
         Some(Attempt {
-            asks,
+            asks: asks(card, script),
             verdicts: Vec::new(),
-            answering,
+            answering: false,
             timeline: false,
         })
     }
@@ -230,7 +229,9 @@ mod tests {
     #[test]
     fn asks_are_answered_in_order_and_a_wrong_one_preselects_again() {
         let mut attempt = Attempt::for_card(&card(ASKS, 0)).unwrap();
-        assert!(attempt.answering && attempt.asks_questions());
+        assert!(!attempt.answering, "the answer box opens on request only");
+        assert!(attempt.asks_questions());
+        attempt.answering = true;
         assert_eq!(attempt.pending().unwrap().0, 0);
         let error = attempt.submit("perhaps").unwrap_err();
         assert!(error.to_string().contains("yes or no"), "{error}");

@@ -351,6 +351,13 @@ impl Session {
         Ok(())
     }
 
+    /// Turn the current card back to its question side.
+    pub fn show_question(&mut self) {
+        if let Some(current) = self.current.as_mut() {
+            current.side = Side::Front;
+        }
+    }
+
     /// Cards left, counting the one showing.
     pub fn counts(&self) -> Counts {
         let mut counts = Counts {
@@ -515,7 +522,8 @@ impl Session {
         })
     }
 
-    /// Take back the last answer or bury; the card shows again as it was.
+    /// Take back the last answer or bury; the card shows again, on its question side (as
+    /// in Anki: a card brought back is asked again, so the next key cannot rate it blind).
     pub fn undo(&mut self) -> Result<Undone, SessionError> {
         let snapshot = self.history.pop().ok_or(SessionError::NothingToUndo)?;
         let card_id = self.cards[snapshot.card].id.clone();
@@ -525,6 +533,7 @@ impl Session {
         self.learning = snapshot.learning;
         self.requeue = snapshot.requeue;
         self.current = snapshot.current;
+        self.show_question();
         self.tally = snapshot.tally;
         self.order = snapshot.order;
         let cram = self.mode == Mode::Cram;

@@ -109,7 +109,9 @@ pub fn key_input(key: KeyEvent) -> Option<Input> {
     match key.code {
         KeyCode::Char('c') | KeyCode::Char('d') if control => Some(Input::Quit),
         _ if control => None,
-        KeyCode::Char(' ') | KeyCode::Enter => Some(Input::Reveal),
+        KeyCode::Char(' ') => Some(Input::Reveal),
+        KeyCode::Enter => Some(Input::Enter),
+        KeyCode::Char('a') => Some(Input::Answer),
         KeyCode::Char('1') => Some(Input::Rate(Rating::Again)),
         KeyCode::Char('2') => Some(Input::Rate(Rating::Hard)),
         KeyCode::Char('3') => Some(Input::Rate(Rating::Good)),
@@ -305,7 +307,7 @@ mod tests {
             key_input(key(KeyCode::Char(' '), none)),
             Some(Input::Reveal)
         );
-        assert_eq!(key_input(key(KeyCode::Enter, none)), Some(Input::Reveal));
+        assert_eq!(key_input(key(KeyCode::Enter, none)), Some(Input::Enter));
         assert_eq!(
             key_input(key(KeyCode::Char('1'), none)),
             Some(Input::Rate(Rating::Again))
