@@ -75,7 +75,10 @@ fn keys_for_the_last_card_do_not_leak_into_a_scenario_card() {
         ],
     );
     let scenario = &run.screens[0];
-    assert!(scenario.contains("Does node 1 grant its vote"), "{scenario}");
+    assert!(
+        scenario.contains("Does node 1 grant its vote"),
+        "{scenario}"
+    );
     assert!(
         !scenario.contains("answer (yes or no): 3"),
         "nothing typed: {scenario}"
@@ -84,7 +87,10 @@ fn keys_for_the_last_card_do_not_leak_into_a_scenario_card() {
     assert!(undone.contains("Who can vote?"), "{undone}");
     assert!(undone.contains("show answer"), "{undone}");
     assert_eq!(sql(dir.path(), "SELECT count(*) FROM reviews"), "1");
-    assert_eq!(sql(dir.path(), "SELECT count(*) FROM scenario_answers"), "0");
+    assert_eq!(
+        sql(dir.path(), "SELECT count(*) FROM scenario_answers"),
+        "0"
+    );
 }
 
 #[test]

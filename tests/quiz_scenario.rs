@@ -279,10 +279,7 @@ fn asked_questions_are_the_simulators_answers() {
     };
     let place = Place::new(ASKS);
     let wrong_vote = wrong(&questions[0].answer);
-    let (code, out, _) = place.quiz(
-        NOW,
-        &format!("\n{wrong_vote}\n{}\n\n", questions[1].answer),
-    );
+    let (code, out, _) = place.quiz(NOW, &format!("\n{wrong_vote}\n{}\n\n", questions[1].answer));
     assert_eq!(code, 1);
     assert!(
         out.contains(&format!(

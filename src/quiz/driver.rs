@@ -231,8 +231,8 @@ impl<'a> Driver<'a> {
                     None => return self.quit(ui),
                 }
             };
-            let asking = current.side == Side::Front
-                && self.attempt.as_ref().is_some_and(|a| !a.finished());
+            let asking =
+                current.side == Side::Front && self.attempt.as_ref().is_some_and(|a| !a.finished());
             match input {
                 Input::Quit => return self.quit(ui),
                 Input::Enter | Input::Answer if asking => {
@@ -240,12 +240,12 @@ impl<'a> Driver<'a> {
                         attempt.answering = true;
                     }
                 }
-                Input::Reveal if asking => ui.notice(
-                    "enter (or a) opens the answer box: type the answer, then enter",
-                )?,
-                Input::Answer => ui.notice(
-                    "this card takes no typed answer; space shows the answer",
-                )?,
+                Input::Reveal if asking => {
+                    ui.notice("enter (or a) opens the answer box: type the answer, then enter")?
+                }
+                Input::Answer => {
+                    ui.notice("this card takes no typed answer; space shows the answer")?
+                }
                 Input::Reveal | Input::Enter if current.side == Side::Front => {
                     self.session.reveal().expect("a card is showing")
                 }

@@ -107,7 +107,11 @@ mod tests {
             press(&mut editor, KeyCode::Char('q')),
             Some(Typed::Command(Input::Quit))
         );
-        assert_eq!(press(&mut editor, KeyCode::Enter), None, "nothing to submit");
+        assert_eq!(
+            press(&mut editor, KeyCode::Enter),
+            None,
+            "nothing to submit"
+        );
         for c in "no".chars() {
             press(&mut editor, KeyCode::Char(c));
         }
