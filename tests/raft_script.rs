@@ -299,3 +299,29 @@ fn the_readme_example_holds() {
     }
     assert!(blocks >= 1);
 }
+
+#[test]
+fn both_highlighters_colour_every_statement_and_only_statements() {
+    use mdcards::quiz::{highlight::highlight, styled::palette};
+    use mdcards::scenario::script::statements::STATEMENTS;
+
+    for spec in &STATEMENTS {
+        let mut html = String::new();
+        mdcards::export::code_block_into(&mut html, "raft", spec.example);
+        let keyword = format!("<span class=\"tk-kw\">{}</span>", spec.name);
+        assert!(html.contains(&keyword), "export, {}: {html}", spec.name);
+        let lines = highlight("raft", spec.example);
+        let first = &lines[0][0];
+        assert_eq!(
+            (first.text.as_str(), first.style),
+            (spec.name, palette::KEYWORD),
+            "quiz, {}",
+            spec.name
+        );
+    }
+    // Words the parser reads as no statement are not coloured as one: `nodes` was, in the
+    // quiz, and `drop` was not.
+    let lines = highlight("raft", "nodes 3\ndrop 1 -> 2");
+    assert_ne!(lines[0][0].style, palette::KEYWORD, "{:?}", lines[0]);
+    assert_eq!(lines[1][0].style, palette::KEYWORD, "{:?}", lines[1]);
+}

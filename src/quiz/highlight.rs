@@ -198,33 +198,9 @@ const COMMON_KEYWORDS: &[&str] = &[
     "int",
 ];
 
-/// The scenario script language (```raft blocks).
-const RAFT_KEYWORDS: &[&str] = &[
-    "cluster",
-    "node",
-    "nodes",
-    "timeout",
-    "deliver",
-    "send",
-    "propose",
-    "tick",
-    "partition",
-    "heal",
-    "crash",
-    "restart",
-    "stabilize",
-    "expect",
-    "ask",
-    "generate",
-    "option",
-    "isolate",
-    "leader",
-    "follower",
-    "candidate",
-    "term",
-    "log",
-    "commit",
-];
+/// The scenario script language (```raft blocks): its statements, from the language's one
+/// table.
+const RAFT_KEYWORDS: &[&str] = &crate::scenario::script::statements::KEYWORDS;
 
 impl Syntax {
     fn for_language(language: &str) -> Syntax {

@@ -1,5 +1,6 @@
 //! The scenario script language: a cluster, node states, events and `expect`s, run on the
-//! simulator. The grammar is in README.md ("Raft scenarios and the simulator").
+//! simulator. Every statement is in one table, [`statements`], which the parser dispatches
+//! on; the grammar is in README.md ("Raft scenarios and the simulator").
 //!
 //! ```text
 //! cluster 3
@@ -20,6 +21,7 @@ pub mod lexer;
 pub mod observe;
 pub mod parser;
 pub mod runner;
+pub mod statements;
 
 pub use ast::{
     Command, CommandKind, Expect, MessageField, NodeDecl, NodeProperty, Options, Property, Query,

@@ -7,71 +7,10 @@ use super::ast::{
     Property, Query, REFUSALS, Script,
 };
 use super::lexer::{Statement, Token, TokenKind, strip_comment};
+use super::statements::{self, NODE_ATTRIBUTES, OPTIONS, PROPERTIES, Place, STATEMENTS};
 use crate::raft::message::MessageJsonError;
 use crate::raft::node::MAX_NODES;
 use crate::raft::{Entry, Envelope, Filter, Message, MessageKind, NodeId, NodeState, Role};
-
-const COMMANDS: &[&str] = &[
-    "cluster",
-    "option",
-    "node",
-    "timeout",
-    "tick",
-    "deliver",
-    "drop",
-    "send",
-    "propose",
-    "partition",
-    "isolate",
-    "heal",
-    "crash",
-    "restart",
-    "stabilize",
-    "expect",
-    "ask",
-];
-
-const OPTIONS: &[&str] = &[
-    "election-timeout",
-    "heartbeat",
-    "latency",
-    "drop",
-    "seed",
-    "stale-requests",
-    "conflict-hint",
-    "noop",
-    "max-entries",
-];
-
-const NODE_ATTRIBUTES: &[&str] = &[
-    "follower",
-    "candidate",
-    "leader",
-    "term",
-    "voted",
-    "votedFor",
-    "log",
-    "commit",
-    "commitIndex",
-    "timeout",
-    "elapsed",
-    "next",
-    "nextIndex",
-    "match",
-    "matchIndex",
-    "crashed",
-];
-
-const PROPERTIES: &[&str] = &[
-    "role",
-    "term",
-    "votedFor",
-    "log",
-    "commitIndex",
-    "lastApplied",
-    "nextIndex",
-    "matchIndex",
-];
 
 /// "did you mean `x`?" for the candidate closest to a misspelt word, if one is close.
 pub(crate) fn suggestion(word: &str, candidates: &[&str]) -> Option<String> {
@@ -85,8 +24,8 @@ pub(crate) fn suggestion(word: &str, candidates: &[&str]) -> Option<String> {
 
 /// Parses lexed statements; `offset` is added to every line number.
 pub fn parse_statements(statements: &[Statement], offset: u32) -> Result<Script, ScriptError> {
-    let mut statements = statements.iter();
-    let Some(first) = statements.next() else {
+    let mut lines = statements.iter();
+    let Some(first) = lines.next() else {
         return Err(ScriptError::at(
             offset + 1,
             1,
@@ -128,88 +67,16 @@ pub fn parse_statements(statements: &[Statement], offset: u32) -> Result<Script,
         nodes: Vec::new(),
         commands: Vec::new(),
     };
-    for statement in statements {
+    for statement in lines {
         let mut cursor = Cursor::new(statement, offset);
         let Some((keyword, token)) = cursor.word("a command")? else {
             continue;
         };
-        let events_started = !script.commands.is_empty();
-        let kind = match keyword.as_str() {
-            "cluster" => {
-                return Err(ScriptError::at(
-                    token.line + offset,
-                    token.column,
-                    "`cluster` may appear only once, on the first line",
-                    None,
-                ));
-            }
-            "option" => {
-                if events_started {
-                    return Err(cursor.error_token(
-                        &token,
-                        "options are set before the first event",
-                        Some("move this line above the events"),
-                    ));
-                }
-                parse_option(&mut cursor, &mut script.options)?;
-                continue;
-            }
-            "node" => {
-                if events_started {
-                    return Err(cursor.error_token(
-                        &token,
-                        "node states are declared before the first event",
-                        Some("move this line above the events"),
-                    ));
-                }
-                let decl = parse_node(&mut cursor, size, statement.line + offset)?;
-                if script.nodes.iter().any(|d| d.id == decl.id) {
-                    return Err(cursor.error_token(
-                        &token,
-                        format!("node {} is declared twice", decl.id),
-                        Some("merge the two declarations into one line"),
-                    ));
-                }
-                script.nodes.push(decl);
-                continue;
-            }
-            "timeout" => CommandKind::Timeout(cursor.node(size)?),
-            "tick" => {
-                let ticks = if cursor.at_end() {
-                    1
-                } else {
-                    cursor.number("the number of ticks")?
-                };
-                CommandKind::Tick(ticks)
-            }
-            "deliver" => CommandKind::Deliver(parse_filter(&mut cursor, size)?),
-            "drop" => CommandKind::Drop(parse_filter(&mut cursor, size)?),
-            "send" => CommandKind::Send(parse_send(&mut cursor, size)?),
-            "propose" => parse_propose(&mut cursor, statement, size)?,
-            "partition" => CommandKind::Partition(parse_groups(&mut cursor, size)?),
-            "isolate" => CommandKind::Isolate(cursor.node(size)?),
-            "heal" => CommandKind::Heal,
-            "crash" => CommandKind::Crash(cursor.node(size)?),
-            "restart" => CommandKind::Restart(cursor.node(size)?),
-            "stabilize" => CommandKind::Stabilize,
-            "expect" => CommandKind::Expect(parse_expect(&mut cursor, size)?),
-            "ask" => CommandKind::Ask(parse_ask(&mut cursor, size)?),
-            "generate" => {
-                return Err(cursor.error_token(
-                    &token,
-                    "`generate` stands alone in its block",
-                    Some("a generator card's ```raft block holds only `generate KIND`; move the script to another card"),
-                ));
-            }
-            other => {
-                return Err(cursor.error_token(
-                    &token,
-                    format!("unknown command `{other}`"),
-                    suggestion(other, COMMANDS).as_deref().or(Some(
-                        "commands: option, node, timeout, tick, deliver, drop, send, propose, partition, isolate, heal, crash, restart, stabilize, expect, ask",
-                    )),
-                ));
-            }
+        let Some(spec) = statements::find(&keyword) else {
+            return Err(unknown_command(&cursor, &token, &keyword));
+        };
+        let Some(kind) = (spec.parse)(&mut cursor, &mut script)? else {
+            continue;
         };
         cursor.end()?;
         script.commands.push(Command {
@@ -221,7 +88,98 @@ pub fn parse_statements(statements: &[Statement], offset: u32) -> Result<Script,
     Ok(script)
 }
 
-struct Cursor<'a> {
+/// A first word that starts no statement: did you mean one, or the list of them.
+fn unknown_command(cursor: &Cursor<'_>, token: &Token, word: &str) -> ScriptError {
+    let known: Vec<&str> = STATEMENTS
+        .iter()
+        .filter(|spec| spec.place != Place::Alone)
+        .map(|spec| spec.name)
+        .collect();
+    let list = format!(
+        "commands: {}",
+        statements::commands().collect::<Vec<_>>().join(", ")
+    );
+    cursor.error_token(
+        token,
+        format!("unknown command `{word}`"),
+        suggestion(word, &known).as_deref().or(Some(&list)),
+    )
+}
+
+/// `cluster` after the first line.
+pub(super) fn cluster_again(
+    cursor: &mut Cursor<'_>,
+    _: &mut Script,
+) -> Result<Option<CommandKind>, ScriptError> {
+    Err(cursor.error_previous("`cluster` may appear only once, on the first line", None))
+}
+
+/// `generate` in a script.
+pub(super) fn generate_in_script(
+    cursor: &mut Cursor<'_>,
+    _: &mut Script,
+) -> Result<Option<CommandKind>, ScriptError> {
+    Err(cursor.error_previous(
+        "`generate` stands alone in its block",
+        Some("a generator card's ```raft block holds only `generate KIND`; move the script to another card"),
+    ))
+}
+
+/// `option NAME VALUE`, before the first event.
+pub(super) fn option(
+    cursor: &mut Cursor<'_>,
+    script: &mut Script,
+) -> Result<Option<CommandKind>, ScriptError> {
+    if !script.commands.is_empty() {
+        return Err(cursor.error_previous(
+            "options are set before the first event",
+            Some("move this line above the events"),
+        ));
+    }
+    parse_option(cursor, &mut script.options)?;
+    Ok(None)
+}
+
+/// `node ID ATTRIBUTE...`, before the first event, once per node.
+pub(super) fn node(
+    cursor: &mut Cursor<'_>,
+    script: &mut Script,
+) -> Result<Option<CommandKind>, ScriptError> {
+    if !script.commands.is_empty() {
+        return Err(cursor.error_previous(
+            "node states are declared before the first event",
+            Some("move this line above the events"),
+        ));
+    }
+    let keyword = cursor.position - 1;
+    let line = cursor.statement.line + cursor.offset;
+    let decl = parse_node(cursor, script.size, line)?;
+    if script.nodes.iter().any(|d| d.id == decl.id) {
+        let token = &cursor.statement.tokens[keyword];
+        return Err(cursor.error_token(
+            token,
+            format!("node {} is declared twice", decl.id),
+            Some("merge the two declarations into one line"),
+        ));
+    }
+    script.nodes.push(decl);
+    Ok(None)
+}
+
+/// `tick [N]`: one tick when N is left out.
+pub(super) fn tick(
+    cursor: &mut Cursor<'_>,
+    _: &mut Script,
+) -> Result<Option<CommandKind>, ScriptError> {
+    let ticks = if cursor.at_end() {
+        1
+    } else {
+        cursor.number("the number of ticks")?
+    };
+    Ok(Some(CommandKind::Tick(ticks)))
+}
+
+pub(super) struct Cursor<'a> {
     statement: &'a Statement,
     position: usize,
     offset: u32,
@@ -342,7 +300,7 @@ impl<'a> Cursor<'a> {
         })
     }
 
-    fn node(&mut self, size: u32) -> Result<NodeId, ScriptError> {
+    pub(super) fn node(&mut self, size: u32) -> Result<NodeId, ScriptError> {
         let (word, token) = self.required_word("a node id", None)?;
         parse_node_id(&word)
             .filter(|&id| id <= size)
@@ -422,11 +380,12 @@ fn parse_node_id(word: &str) -> Option<NodeId> {
     word.parse::<NodeId>().ok().filter(|&id| id >= 1)
 }
 
+fn options_help() -> String {
+    format!("options: {}", OPTIONS.join(", "))
+}
+
 fn parse_option(cursor: &mut Cursor<'_>, options: &mut Options) -> Result<(), ScriptError> {
-    let (name, token) = cursor.required_word(
-        "an option name",
-        Some("options: election-timeout, heartbeat, latency, drop, seed, stale-requests, conflict-hint, noop, max-entries"),
-    )?;
+    let (name, token) = cursor.required_word("an option name", Some(&options_help()))?;
     match name.as_str() {
         "election-timeout" => {
             options.election_timeout = cursor.number("the election timeout T in ticks")?;
@@ -498,9 +457,9 @@ fn parse_option(cursor: &mut Cursor<'_>, options: &mut Options) -> Result<(), Sc
             return Err(cursor.error_token(
                 &token,
                 format!("unknown option `{other}`"),
-                suggestion(other, OPTIONS).as_deref().or(Some(
-                    "options: election-timeout, heartbeat, latency, drop, seed, stale-requests, conflict-hint, noop, max-entries",
-                )),
+                suggestion(other, OPTIONS)
+                    .as_deref()
+                    .or(Some(&options_help())),
             ));
         }
     }
@@ -602,7 +561,7 @@ fn parse_pairs(
 }
 
 /// `[FROM|* -> TO|*] [KIND]`
-fn parse_filter(cursor: &mut Cursor<'_>, size: u32) -> Result<Filter, ScriptError> {
+pub(super) fn filter(cursor: &mut Cursor<'_>, size: u32) -> Result<Filter, ScriptError> {
     let mut filter = Filter::default();
     let is_endpoint = |token: Option<&Token>| {
         matches!(token.map(|t| &t.kind), Some(TokenKind::Star))
@@ -630,7 +589,7 @@ fn endpoint(cursor: &mut Cursor<'_>, size: u32) -> Result<Option<NodeId>, Script
     cursor.node(size).map(Some)
 }
 
-fn parse_send(cursor: &mut Cursor<'_>, size: u32) -> Result<Envelope, ScriptError> {
+pub(super) fn send(cursor: &mut Cursor<'_>, size: u32) -> Result<Envelope, ScriptError> {
     let from = cursor.node(size)?;
     cursor.arrow()?;
     let to = cursor.node(size)?;
@@ -691,11 +650,8 @@ fn parse_send(cursor: &mut Cursor<'_>, size: u32) -> Result<Envelope, ScriptErro
     Ok(Envelope { from, to, message })
 }
 
-fn parse_propose(
-    cursor: &mut Cursor<'_>,
-    statement: &Statement,
-    size: u32,
-) -> Result<CommandKind, ScriptError> {
+pub(super) fn propose(cursor: &mut Cursor<'_>, size: u32) -> Result<CommandKind, ScriptError> {
+    let statement = cursor.statement;
     let mut node = None;
     let remaining = statement.tokens.len() - cursor.position;
     if cursor.peek_is_number() && remaining > 1 {
@@ -722,7 +678,7 @@ fn parse_propose(
     Ok(CommandKind::Propose { node, command })
 }
 
-fn parse_groups(cursor: &mut Cursor<'_>, size: u32) -> Result<Vec<Vec<NodeId>>, ScriptError> {
+pub(super) fn groups(cursor: &mut Cursor<'_>, size: u32) -> Result<Vec<Vec<NodeId>>, ScriptError> {
     let mut groups = vec![Vec::new()];
     let mut seen = Vec::new();
     while let Some(token) = cursor.peek() {
@@ -749,7 +705,7 @@ fn parse_groups(cursor: &mut Cursor<'_>, size: u32) -> Result<Vec<Vec<NodeId>>, 
     Ok(groups)
 }
 
-fn parse_expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptError> {
+pub(super) fn expect(cursor: &mut Cursor<'_>, size: u32) -> Result<Expect, ScriptError> {
     if cursor.peek_word() == Some("leader") {
         cursor.next();
         return Ok(match cursor.peek_word() {
@@ -889,7 +845,7 @@ fn bracketed_peer(cursor: &mut Cursor<'_>, name: &str, size: u32) -> Result<Node
 }
 
 /// `ask QUERY`: what an `expect` could assert, without the value.
-fn parse_ask(cursor: &mut Cursor<'_>, size: u32) -> Result<Query, ScriptError> {
+pub(super) fn ask(cursor: &mut Cursor<'_>, size: u32) -> Result<Query, ScriptError> {
     let query = parse_query(cursor, size)?;
     if let Some(token) = cursor.peek() {
         return Err(cursor.error_token(
