@@ -5,13 +5,13 @@ use std::io::{BufWriter, Write};
 
 use miette::{IntoDiagnostic, Result};
 
+use super::Outcome;
 use super::diagnostics::{self, Summary};
-use super::{Outcome, input};
+use super::input::{self, Purpose};
 use crate::cli::CheckArgs;
 
 pub fn check(args: &CheckArgs) -> Result<Outcome> {
-    let mut notes = input::load_notes(&args.notes)?;
-    notes.check_scenarios(true);
+    let notes = input::load_notes(&args.notes, Purpose::Lint)?;
     let problems = notes.diagnostics;
     let summary = Summary::of(&problems, notes.files);
     if args.json {

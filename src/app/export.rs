@@ -16,8 +16,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use miette::{IntoDiagnostic, Result};
 use serde::Serialize;
 
+use super::Outcome;
+use super::input::{self, Purpose};
 use super::paths::{open_store, store_error};
-use super::{Outcome, input};
 use crate::cli::{ExportArgs, GlobalArgs};
 use crate::export::{self, ExportError, Stamp, Summary};
 
@@ -28,10 +29,9 @@ pub fn export(args: &ExportArgs, global: &GlobalArgs) -> Result<Outcome> {
     let started = Instant::now();
     // A wrong OUT is found before any notes are read.
     export::check_out_path(&args.out)?;
-    let mut notes = input::load(&args.notes, args.deck.as_deref())?;
     // Scenario cards are exported as the simulator answers them: notes `check` would reject
     // (a contradicted `expect`, a run that stops, an impossible Raft message) are not.
-    notes.check_scenarios(false);
+    let mut notes = input::load(&args.notes, args.deck.as_deref(), Purpose::Write)?;
     if input::report_to_stderr(&notes)? {
         return Ok(Outcome::Problems);
     }

@@ -7,12 +7,13 @@ use std::io::{BufWriter, Write};
 use anstyle::{AnsiColor, Style};
 use miette::{IntoDiagnostic, Result};
 
-use super::{Outcome, input};
+use super::Outcome;
+use super::input::{self, Purpose};
 use crate::cli::ListArgs;
 use crate::deck::Card;
 
 pub fn list(args: &ListArgs) -> Result<Outcome> {
-    let notes = input::load_notes(&args.notes)?;
+    let notes = input::load_notes(&args.notes, Purpose::List)?;
     if args.json {
         let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         write_json(&mut out, &notes.cards).into_diagnostic()?;

@@ -4,7 +4,6 @@
 mod check;
 mod clock;
 mod completions;
-mod cores;
 pub mod diagnostics;
 mod export;
 pub mod input;

@@ -5,7 +5,7 @@ use std::io::{BufReader, IsTerminal, Write};
 use jiff::tz::TimeZone;
 use miette::{IntoDiagnostic, Result};
 
-use super::input;
+use super::input::{self, Purpose};
 use super::paths::{open_store, store_error};
 use super::sync::{ReadNotes, unchanged_scope, write_report};
 use super::{Outcome, clock};
@@ -125,8 +125,7 @@ pub fn quiz(args: &QuizArgs, global: &GlobalArgs) -> Result<Outcome> {
 /// Read the notes and bring the store up to date; a short report on stderr when anything
 /// changed. Notes with errors are not synced: the quiz goes on with the cards as last synced.
 fn sync_notes(store: &mut Store, args: &NotesArgs, now: Timestamp) -> Result<Scope> {
-    let mut notes = input::load_notes(args)?;
-    notes.check_scenarios(false);
+    let notes = input::load_notes(args, Purpose::Write)?;
     let has_errors = input::report_to_stderr(&notes)?;
     let read = ReadNotes::new(args, notes)?;
     if has_errors {
@@ -146,9 +145,8 @@ fn sync_notes(store: &mut Store, args: &NotesArgs, now: Timestamp) -> Result<Sco
 
 fn refresh_notes(store: &mut Store, args: &NotesArgs) -> Result<Refreshed, driver::Error> {
     let now = clock::now().map_err(|e| driver::Error::Io(std::io::Error::other(e.to_string())))?;
-    let mut notes = input::load_notes(args)
+    let notes = input::load_notes(args, Purpose::Write)
         .map_err(|e| driver::Error::Io(std::io::Error::other(e.to_string())))?;
-    notes.check_scenarios(false);
     if notes.has_errors() {
         return Ok(Refreshed {
             renamed: Vec::new(),

@@ -8,7 +8,7 @@ use std::time::UNIX_EPOCH;
 use anstyle::{AnsiColor, Style};
 use miette::{IntoDiagnostic, Result};
 
-use super::input::{self, LoadedNotes};
+use super::input::{self, LoadedNotes, Purpose};
 use super::paths::{display_path, open_store, store_error};
 use super::{Outcome, clock};
 use crate::cli::{GlobalArgs, NotesArgs, SyncArgs};
@@ -27,8 +27,7 @@ const BUILT_IN: &str = "<built-in>/";
 
 pub fn sync(args: &SyncArgs, global: &GlobalArgs) -> Result<Outcome> {
     let now = clock::now()?;
-    let mut notes = input::load_notes(&args.notes)?;
-    notes.check_scenarios(false);
+    let notes = input::load_notes(&args.notes, Purpose::Write)?;
     if input::report_to_stderr(&notes)? {
         eprintln!("sync: nothing written; fix the errors above first");
         return Ok(Outcome::Problems);

@@ -1,7 +1,7 @@
-//! The app edge's use of every core: the pure cores never spawn threads, so the work that
-//! a big notes file makes (parsing it, checking its Raft message blocks) is cut into shares
-//! here, each share computed by the pure code, and the results put back in order. Each
-//! function gives exactly what one call on the whole file gives.
+//! The loading pipeline's stages on every core: the pure cores never spawn threads, so the
+//! work that a big notes file makes (parsing it, checking its Raft message blocks) is cut
+//! into shares here, each share computed by the pure code, and the results put back in
+//! order. Each function gives exactly what one call on the whole file gives.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn messages_checked_in_shares_are_those_of_one_check() {
-        let bad = include_str!("../../tests/fixtures/messages/bad.md");
+        let bad = include_str!("../../../tests/fixtures/messages/bad.md");
         // Enough cards that every share holds several, some with bad messages.
         let text = bad.repeat(4);
         let path = Path::new("notes/bad.md");
