@@ -6,7 +6,7 @@ use crate::store::StoredCard;
 use super::driver::View;
 use super::render::render;
 use super::session::Mode;
-use super::styled::{Line, Span, palette};
+use super::styled::{Line, Span, columns, palette};
 
 /// "── 3 new · 1 learning · 12 review ──────── Raft": counts left and the deck.
 pub fn header(view: &View<'_>, width: usize) -> Vec<Line> {
@@ -29,11 +29,11 @@ pub fn header(view: &View<'_>, width: usize) -> Vec<Line> {
             line.push(Span::new(format!("cram · {left} left"), palette::BOLD));
         }
     }
-    let used: usize = line.iter().map(|s| s.text.chars().count()).sum();
+    let used: usize = line.iter().map(|s| columns(&s.text)).sum();
     let deck = &view.card.deck;
     let room = width
         .min(72)
-        .saturating_sub(used + deck.chars().count() + 2)
+        .saturating_sub(used + columns(deck) + 2)
         .max(3);
     line.push(Span::new(format!(" {} ", "─".repeat(room)), palette::DIM));
     line.push(Span::new(deck.clone(), palette::DIM));

@@ -38,6 +38,10 @@ fn json(code: &str) -> Option<Vec<Line>> {
                         line.push(Span::plain(close.to_string()));
                     }
                     i += 1;
+                    if depth == 0 && tokens.get(i + 1).is_some() {
+                        lines.push(std::mem::take(&mut line));
+                        lines.push(Vec::new());
+                    }
                 } else {
                     depth += 1;
                     lines.push(std::mem::take(&mut line));
@@ -49,6 +53,12 @@ fn json(code: &str) -> Option<Vec<Line>> {
                 lines.push(std::mem::take(&mut line));
                 line.push(indent(depth));
                 line.push(Span::plain(c.to_string()));
+                if depth == 0 && next.is_some() {
+                    // Another value follows (two messages in one block): a line of its own,
+                    // after a blank one.
+                    lines.push(std::mem::take(&mut line));
+                    lines.push(Vec::new());
+                }
             }
             Token::Comma => {
                 line.push(Span::plain(","));
@@ -298,6 +308,13 @@ mod tests {
         assert_eq!(key.style, palette::KEY);
         let number = lines[1].iter().find(|s| s.text == "5").unwrap();
         assert_eq!(number.style, palette::NUMBER);
+    }
+
+    #[test]
+    fn two_json_values_in_one_block_stay_two() {
+        let two = highlight("json", "{\"term\": 5}\n{\"term\": 6}\n");
+        assert_eq!(text(&two), "{\n  \"term\": 5\n}\n\n{\n  \"term\": 6\n}");
+        assert_eq!(text(&highlight("json", "{}{}")), "{}\n\n{}");
     }
 
     #[test]

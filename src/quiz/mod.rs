@@ -12,6 +12,7 @@ pub mod render;
 pub mod scenario;
 pub mod scenario_view;
 pub mod schedule;
+pub mod screen;
 pub mod session;
 pub mod situation;
 pub mod styled;

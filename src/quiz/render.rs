@@ -7,7 +7,7 @@ use anstyle::{Effects, Style};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::highlight::highlight;
-use super::styled::{Line, Span, palette, wrap};
+use super::styled::{Line, Span, columns, palette, wrap};
 use crate::notes::markdown::options;
 
 /// Render `markdown` for a terminal `width` columns wide.
@@ -124,10 +124,10 @@ impl Renderer {
         }
         let indent = self.indent();
         let mut prefix = self.quote_prefix();
-        let quote_width: usize = prefix.iter().map(|s| s.text.chars().count()).sum();
+        let quote_width: usize = prefix.iter().map(|s| columns(&s.text)).sum();
         match marker {
             Some(marker) => {
-                let marker_width = marker.chars().count();
+                let marker_width = columns(&marker);
                 let pad = indent.saturating_sub(marker_width);
                 if pad > 0 {
                     prefix.push(Span::plain(" ".repeat(pad)));
@@ -385,10 +385,10 @@ impl Renderer {
         let Some(table) = self.table.take() else {
             return;
         };
-        let columns = table.rows.iter().map(Vec::len).max().unwrap_or(0);
+        let column_count = table.rows.iter().map(Vec::len).max().unwrap_or(0);
         let cell_width =
-            |cell: &Vec<Span>| -> usize { cell.iter().map(|s| s.text.chars().count()).sum() };
-        let mut widths = vec![0; columns];
+            |cell: &Vec<Span>| -> usize { cell.iter().map(|s| columns(&s.text)).sum() };
+        let mut widths = vec![0; column_count];
         for row in &table.rows {
             for (i, cell) in row.iter().enumerate() {
                 widths[i] = widths[i].max(cell_width(cell));
@@ -493,6 +493,15 @@ mod tests {
         assert_eq!(
             text(md, 80),
             "node │ term\n─────┼─────\nS1   │ 3\nS22  │ 14"
+        );
+    }
+
+    #[test]
+    fn tables_align_wide_characters_by_display_columns() {
+        let md = "| 名前 | term |\n|---|---|\n| S1 | 3 |\n| 🎉 | 14 |\n";
+        assert_eq!(
+            text(md, 80),
+            "名前 │ term\n─────┼─────\nS1   │ 3\n🎉   │ 14"
         );
     }
 

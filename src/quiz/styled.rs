@@ -110,13 +110,19 @@ pub fn write_line(out: &mut dyn Write, line: &Line, colour: bool) -> io::Result<
     Ok(())
 }
 
-/// Word-wrap a line of styled words to `width` columns: continuation lines start with
-/// `indent` spaces. Words longer than the width are split.
+/// Display columns of `text`: CJK and emoji take two, combining marks none.
+pub fn columns(text: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(text)
+}
+
+/// Word-wrap a line of styled words to `width` display columns: continuation lines start
+/// with `indent` spaces. Words longer than the width are split between characters (never
+/// inside one: a letter keeps its combining marks), which is also how CJK text wraps.
 pub fn wrap(words: &[Span], first_prefix: Line, indent: usize, width: usize) -> Vec<Line> {
     let width = width.max(indent + 10);
     let mut lines = Vec::new();
     let mut line: Line = first_prefix;
-    let mut used: usize = line.iter().map(|s| s.text.chars().count()).sum();
+    let mut used: usize = line.iter().map(|s| columns(&s.text)).sum();
     let mut line_has_word = false;
     for word in words {
         if word.text == "\n" {
@@ -130,13 +136,13 @@ pub fn wrap(words: &[Span], first_prefix: Line, indent: usize, width: usize) -> 
         if is_space {
             if line_has_word {
                 line.push(word.clone());
-                used += word.text.chars().count();
+                used += columns(&word.text);
             }
             continue;
         }
         let mut text: &str = &word.text;
         loop {
-            let len = text.chars().count();
+            let len = columns(text);
             if used + len <= width {
                 line.push(Span::new(text, word.style));
                 used += len;
@@ -151,9 +157,21 @@ pub fn wrap(words: &[Span], first_prefix: Line, indent: usize, width: usize) -> 
                 line_has_word = false;
                 continue;
             }
-            // A word longer than the line: split it.
-            let room = width.saturating_sub(used).max(1);
-            let cut = text.char_indices().nth(room).map_or(text.len(), |(i, _)| i);
+            // A word longer than the line: split it where the room ends (at least one
+            // character, so a wide one on a narrow line still moves on).
+            let room = width.saturating_sub(used);
+            let mut cut = 0;
+            let mut taken = 0;
+            for (at, grapheme) in
+                unicode_segmentation::UnicodeSegmentation::grapheme_indices(text, true)
+            {
+                let w = columns(grapheme);
+                if taken + w > room && cut > 0 {
+                    break;
+                }
+                taken += w;
+                cut = at + grapheme.len();
+            }
             line.push(Span::new(&text[..cut], word.style));
             lines.push(std::mem::take(&mut line));
             line.push(Span::plain(" ".repeat(indent)));
@@ -213,6 +231,23 @@ mod tests {
                 "   heartbeats to",
                 "   every follower"
             ]
+        );
+    }
+
+    #[test]
+    fn wraps_by_display_columns_cjk_emoji_and_combining_marks() {
+        // Ten CJK characters are twenty columns.
+        let lines = wrap(
+            &words("日本語の文章を折り返す 🎉🎉 cafe\u{301} ok"),
+            vec![],
+            0,
+            12,
+        );
+        let widths: Vec<usize> = lines.iter().map(|l| columns(&line_text(l))).collect();
+        assert!(widths.iter().all(|w| *w <= 12), "{:?}", texts(&lines));
+        assert_eq!(
+            texts(&lines),
+            ["日本語の文章", "を折り返す", "🎉🎉 cafe\u{301} ok"]
         );
     }
 

@@ -362,7 +362,11 @@ pub fn quiz_script(args: &str) -> String {
 pub fn stty_lines(out: &str) -> Vec<String> {
     out.lines()
         .map(|l| l.trim_matches(|c: char| c == '\r' || c.is_whitespace()))
-        .filter(|l| l.len() > 20 && l.split(':').count() > 10)
+        .filter(|l| {
+            l.len() > 20
+                && l.split(':').count() > 10
+                && l.chars().all(|c| c == ':' || c.is_ascii_hexdigit())
+        })
         .map(str::to_owned)
         .collect()
 }
