@@ -164,12 +164,12 @@ fn the_seeds_message_examples_are_recognised() {
 }
 
 #[test]
-fn the_readme_example_is_what_check_prints() {
-    // README, "What `check` verifies in scenarios and Raft messages": the file, the output
+fn the_guide_example_is_what_check_prints() {
+    // GUIDE.md, "What `check` verifies in scenarios and Raft messages": the file, the output
     // and the exit status are copied from a run; this run must agree with them.
-    let readme = include_str!("../README.md");
-    let section = &readme[readme
-        .find("### What `check` verifies in scenarios and Raft messages")
+    let guide = include_str!("../GUIDE.md");
+    let section = &guide[guide
+        .find("## What `check` verifies in scenarios and Raft messages")
         .expect("the section")..];
     let between = |from: &str, to: &str| {
         let start = section.find(from).expect(from) + from.len();

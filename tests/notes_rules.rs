@@ -1,4 +1,4 @@
-//! One test per rule of the notes format (README, "The notes format").
+//! One test per rule of the notes format (GUIDE.md, "The notes format").
 
 use std::path::{Path, PathBuf};
 
@@ -529,9 +529,9 @@ fn front_matter_is_read_only_at_the_top() {
 }
 
 #[test]
-fn the_readme_example_makes_the_cards_it_describes() {
-    let readme = include_str!("../README.md");
-    let section = &readme[readme.find("## The notes format").expect("the section")..];
+fn the_guide_example_makes_the_cards_it_describes() {
+    let guide = include_str!("../GUIDE.md");
+    let section = &guide[guide.find("## The notes format").expect("the section")..];
     let start = section.find("~~~markdown\n").expect("the example") + "~~~markdown\n".len();
     let end = start + section[start..].find("\n~~~\n").expect("its end") + 1;
     let parsed = parse(&section[start..end]);

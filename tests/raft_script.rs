@@ -281,21 +281,27 @@ fn runs_are_deterministic() {
 }
 
 #[test]
-fn the_readme_example_holds() {
-    let readme = include_str!("../README.md");
+fn the_docs_examples_hold() {
+    // Every ```raft block of the user docs is a script whose expectations hold.
+    let docs = [
+        ("README.md", include_str!("../README.md")),
+        ("GUIDE.md", include_str!("../GUIDE.md")),
+    ];
     let mut blocks = 0;
-    for (position, _) in readme.match_indices("```raft\n") {
-        let start = position + "```raft\n".len();
-        let end = start + readme[start..].find("```").unwrap();
-        let first_line = readme[..start].lines().count() as u32 + 1;
-        let parsed = script::parse(&readme[start..end], first_line).unwrap();
-        let result = script::run(&parsed);
-        assert!(
-            result.passed(),
-            "README block at line {first_line}: {:#?}",
-            result.expects
-        );
-        blocks += 1;
+    for (name, text) in docs {
+        for (position, _) in text.match_indices("```raft\n") {
+            let start = position + "```raft\n".len();
+            let end = start + text[start..].find("```").unwrap();
+            let first_line = text[..start].lines().count() as u32 + 1;
+            let parsed = script::parse(&text[start..end], first_line).unwrap();
+            let result = script::run(&parsed);
+            assert!(
+                result.passed(),
+                "{name} block at line {first_line}: {:#?}",
+                result.expects
+            );
+            blocks += 1;
+        }
     }
     assert!(blocks >= 1);
 }

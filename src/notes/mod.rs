@@ -1,6 +1,6 @@
 //! Markdown notes -> cards. Pure: callers read the files and pass their bytes in.
 //!
-//! The format (a superset of mdanki's) is described in README.md, "The notes format":
+//! The format (a superset of mdanki's) is described in GUIDE.md, "The notes format":
 //! `## ` starts a card, `%` splits a multi-line front from the back, `# ` names the deck,
 //! `[#tag]()` links tag a card, front matter `tags:` tags a file, `<!-- id: NAME -->` pins
 //! an identity, and a ```` ```raft ```` block makes a scenario card.

@@ -1,6 +1,6 @@
 //! The scenario script language: a cluster, node states, events and `expect`s, run on the
 //! simulator. Every statement is in one table, [`statements`], which the parser dispatches
-//! on; the grammar is in README.md ("Raft scenarios and the simulator").
+//! on; the grammar is in GUIDE.md ("Scenario scripts").
 //!
 //! ```text
 //! cluster 3
