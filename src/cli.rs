@@ -1,9 +1,13 @@
 //! Command-line definitions (clap derive) and nothing else: the man page, completions and
 //! `--help` all come from these types.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -68,12 +72,137 @@ pub struct Cli {
     pub global: GlobalArgs,
 }
 
+/// Parse the process's arguments; a usage error prints clap's message and exits with 2.
+pub fn parse() -> Cli {
+    try_parse_from(std::env::args_os()).unwrap_or_else(|error| error.exit())
+}
+
+/// Parse `args` as clap does, then check what clap cannot see alone:
+/// - with no command, a first word that is no notes path but close to a command name
+///   (`mdcards stat`) is a mistyped command, reported as clap reports one;
+/// - a quiz option before a command (`mdcards --new 5 stats`) belongs to no command;
+/// - `export` says which of NOTES and OUT.apkg is missing.
+pub fn try_parse_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let mut command = Cli::command();
+    let matches = command.try_get_matches_from_mut(args)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|error| error.format(&mut command))?;
+    match &cli.command {
+        None => check_first_word(&cli.quiz.notes.paths, &command)?,
+        Some(subcommand) => {
+            check_no_quiz_options(&matches, &mut command)?;
+            if let Command::Export(args) = subcommand {
+                check_export(args, &mut command)?;
+            }
+        }
+    }
+    Ok(cli)
+}
+
+/// clap's own threshold for "did you mean" (Jaro similarity).
+const SIMILAR: f64 = 0.7;
+
+fn check_first_word(paths: &[PathBuf], command: &clap::Command) -> Result<(), clap::Error> {
+    let Some(first) = paths.first() else {
+        return Ok(());
+    };
+    let Some(word) = first.to_str() else {
+        return Ok(());
+    };
+    // A path that exists, or one written like a path, is notes, never a command.
+    let path_like = word.contains(std::path::MAIN_SEPARATOR)
+        || word.contains('/')
+        || first.extension().is_some();
+    if path_like || first.symlink_metadata().is_ok() {
+        return Ok(());
+    }
+    let mut candidates: Vec<(f64, &str)> = command
+        .get_subcommands()
+        .map(clap::Command::get_name)
+        .map(|name| (strsim::jaro(word, name), name))
+        .filter(|(similarity, _)| *similarity > SIMILAR)
+        .collect();
+    if candidates.is_empty() {
+        return Ok(());
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut error = clap::Error::new(ErrorKind::InvalidSubcommand).with_cmd(command);
+    error.insert(
+        ContextKind::InvalidSubcommand,
+        ContextValue::String(word.to_owned()),
+    );
+    error.insert(
+        ContextKind::SuggestedSubcommand,
+        ContextValue::Strings(candidates.iter().map(|(_, n)| (*n).to_owned()).collect()),
+    );
+    let mut command = command.clone();
+    error.insert(
+        ContextKind::Usage,
+        ContextValue::StyledStr(command.render_usage()),
+    );
+    Err(error)
+}
+
+/// Options before the command name are the quiz's (`mdcards --new 5`); with a command they
+/// would be silently ignored, so they are an error that says where they go.
+fn check_no_quiz_options(
+    matches: &clap::ArgMatches,
+    command: &mut clap::Command,
+) -> Result<(), clap::Error> {
+    let Some((name, _)) = matches.subcommand() else {
+        return Ok(());
+    };
+    let misplaced = command.get_arguments().find(|arg| {
+        !arg.is_global_set()
+            && matches.value_source(arg.get_id().as_str()) == Some(ValueSource::CommandLine)
+    });
+    let Some(arg) = misplaced else {
+        return Ok(());
+    };
+    let takes_it = command
+        .find_subcommand(name)
+        .is_some_and(|sub| sub.get_arguments().any(|a| a.get_id() == arg.get_id()));
+    let message = if takes_it {
+        format!("{arg} goes after the command name: mdcards {name} {arg}")
+    } else {
+        format!("{arg} is a quiz option; `mdcards {name}` does not take it")
+    };
+    Err(command.error(ErrorKind::ArgumentConflict, message))
+}
+
+fn check_export(args: &ExportArgs, command: &mut clap::Command) -> Result<(), clap::Error> {
+    let out = args.out();
+    let is_apkg = out
+        .extension()
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("apkg"));
+    // With notes before it, a last argument that is no package is `export`'s to explain
+    // (it names the file and refuses to overwrite it).
+    if is_apkg || args.paths.len() > 1 {
+        return Ok(());
+    }
+    let message = if args.paths.is_empty() {
+        "missing OUT.apkg, the Anki package to write (given alone, it receives the built-in \
+         Raft deck)"
+            .to_owned()
+    } else {
+        format!(
+            "missing OUT.apkg, the Anki package to write: it comes last, after the notes, \
+             and ends in .apkg ('{}' does not)",
+            out.display()
+        )
+    };
+    let export = command
+        .find_subcommand_mut("export")
+        .expect("export is a command");
+    Err(export.error(ErrorKind::MissingRequiredArgument, message))
+}
+
+/// Options every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// Review database (default: the platform data directory, e.g. ~/.local/share/mdcards/reviews.sqlite3)
-    #[arg(long, global = true, env = "MDCARDS_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
-
     /// When to colour output
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
@@ -101,11 +230,15 @@ Examples:
     Quiz(QuizArgs),
 
     /// Write an Anki package (mdanki's argument order: NOTES... OUT.apkg)
-    #[command(before_help = "\
+    #[command(
+        before_help = "\
 Examples:
   mdcards export raft.md raft.apkg --deck \"Mohan::DeepWork::Raft\"
   mdcards export notes/ all.apkg
-  mdcards export notes/ all.apkg --json")]
+  mdcards export notes/ all.apkg --json
+  mdcards export raft.apkg                  the built-in Raft deck",
+        override_usage = "mdcards export [OPTIONS] [NOTES]... <OUT.apkg>"
+    )]
     Export(ExportArgs),
 
     /// Lint notes and validate every Raft scenario; exit 1 on errors
@@ -162,6 +295,17 @@ Examples:
     Man,
 }
 
+/// The review database, for the commands that read or write it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DbArgs {
+    /// Review database [env: MDCARDS_DB] (default: the platform data directory, e.g.
+    /// ~/.local/share/mdcards/reviews.sqlite3); missing folders are created
+    // Not clap's `env`: an option filled from the environment would show in every usage
+    // line as if it had been typed. `app::paths` reads MDCARDS_DB.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
 /// Which notes to read. No paths means the built-in Raft deck.
 #[derive(Debug, Clone, Default, Args)]
 pub struct NotesArgs {
@@ -194,17 +338,19 @@ pub struct QuizArgs {
     /// Line-based input and output (automatic when stdin or stdout is not a terminal)
     #[arg(long)]
     pub plain: bool,
+
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
+/// `NOTES... OUT.apkg` as one list: clap, given one path, cannot tell which of the two is
+/// missing, so `check_export` (see `try_parse_from`) says it, and `notes()` / `out()` split.
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
-    /// Markdown files or folders, then the .apkg to write
-    #[arg(value_name = "NOTES", required = true, num_args = 1..)]
-    pub notes: Vec<PathBuf>,
-
-    /// The Anki package to write
-    #[arg(value_name = "OUT.apkg", required = true)]
-    pub out: PathBuf,
+    /// Markdown files or folders (none: the built-in Raft deck), then OUT.apkg, the Anki
+    /// package to write
+    #[arg(value_name = "NOTES", num_args = 1..)]
+    pub paths: Vec<PathBuf>,
 
     /// Deck name, `::` for nesting; overrides the notes' `# ` title
     #[arg(long, value_name = "A::B::C")]
@@ -217,6 +363,22 @@ pub struct ExportArgs {
     /// Print the summary as JSON on stdout
     #[arg(long)]
     pub json: bool,
+
+    // Each export is remembered there, so re-imported notes update in Anki.
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+impl ExportArgs {
+    /// The notes to export: every path but the last (none: the built-in deck).
+    pub fn notes(&self) -> &[PathBuf] {
+        self.paths.split_last().map_or(&[], |(_, notes)| notes)
+    }
+
+    /// The package to write: the last path.
+    pub fn out(&self) -> &Path {
+        self.paths.last().map_or(Path::new(""), PathBuf::as_path)
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -251,6 +413,9 @@ pub struct SyncArgs {
     /// Print the changes as JSON on stdout
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -262,6 +427,9 @@ pub struct StatsArgs {
     /// Print statistics as JSON on stdout
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -327,8 +495,8 @@ mod tests {
         let Some(Command::Export(args)) = cli.command else {
             panic!("not export")
         };
-        assert_eq!(args.notes, [PathBuf::from("a.md"), PathBuf::from("dir")]);
-        assert_eq!(args.out, PathBuf::from("out.apkg"));
+        assert_eq!(args.notes(), [PathBuf::from("a.md"), PathBuf::from("dir")]);
+        assert_eq!(args.out(), Path::new("out.apkg"));
         assert_eq!(args.deck.as_deref(), Some("A::B"));
     }
 
@@ -346,6 +514,48 @@ mod tests {
         assert!(cli.command.is_none());
         assert_eq!(cli.quiz.notes.paths, [PathBuf::from("notes/")]);
         assert_eq!(cli.quiz.new_per_day, 5);
+    }
+
+    #[test]
+    fn a_typo_of_a_command_is_an_invalid_subcommand() {
+        let error = try_parse_from(["mdcards", "stat"]).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidSubcommand);
+        assert!(error.to_string().contains("'stats'"), "{error}");
+        // A word like no command stays a notes path (reported missing by the quiz).
+        let cli = try_parse_from(["mdcards", "zzzz"]).unwrap();
+        assert_eq!(cli.quiz.notes.paths, [PathBuf::from("zzzz")]);
+        // Paths are never taken for commands, nor is a second word.
+        for args in [
+            &["mdcards", "./stat"][..],
+            &["mdcards", "stat.md"],
+            &["mdcards", "notes/", "stat"],
+        ] {
+            assert!(try_parse_from(args).is_ok(), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn export_splits_notes_from_the_package_and_names_what_is_missing() {
+        let cli = try_parse_from(["mdcards", "export", "raft.apkg"]).unwrap();
+        let Some(Command::Export(args)) = cli.command else {
+            panic!("not export")
+        };
+        assert!(args.notes().is_empty());
+        assert_eq!(args.out(), Path::new("raft.apkg"));
+        for args in [&["mdcards", "export", "a.md"][..], &["mdcards", "export"]] {
+            let error = try_parse_from(args).unwrap_err();
+            assert_eq!(error.kind(), ErrorKind::MissingRequiredArgument);
+            assert!(error.to_string().contains("missing OUT.apkg"), "{error}");
+        }
+    }
+
+    #[test]
+    fn quiz_options_before_another_command_are_refused() {
+        let error = try_parse_from(["mdcards", "--cram", "sync"]).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::ArgumentConflict);
+        let cli = try_parse_from(["mdcards", "--cram", "--db", "x", "n.md"]).unwrap();
+        assert!(cli.quiz.cram);
+        assert_eq!(cli.quiz.db.db, Some(PathBuf::from("x")));
     }
 
     #[test]

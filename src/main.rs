@@ -3,12 +3,10 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-use mdcards::app;
-use mdcards::cli::Cli;
+use mdcards::{app, cli};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse();
     match app::run(cli) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(report) if app::is_broken_pipe(&report) => ExitCode::SUCCESS,

@@ -19,20 +19,30 @@ use serde::Serialize;
 use super::Outcome;
 use super::input::{self, Purpose};
 use super::paths::{open_store, store_error};
-use crate::cli::{ExportArgs, GlobalArgs};
+use crate::cli::ExportArgs;
 use crate::export::{self, ExportError, Stamp, Summary};
 
 /// Below this many cards an export takes a blink; a bar would only flicker.
 const PROGRESS_FROM: usize = 5_000;
 
-pub fn export(args: &ExportArgs, global: &GlobalArgs) -> Result<Outcome> {
+pub fn export(args: &ExportArgs) -> Result<Outcome> {
     let started = Instant::now();
     // A wrong OUT is found before any notes are read.
-    export::check_out_path(&args.out)?;
+    export::check_out_path(args.out())?;
     // Scenario cards are exported as the simulator answers them: notes `check` would reject
     // (a contradicted `expect`, a run that stops, an impossible Raft message) are not.
-    let mut notes = input::load(&args.notes, args.deck.as_deref(), Purpose::Write)?;
+    let mut notes = input::load(args.notes(), args.deck.as_deref(), Purpose::Write)?;
     if input::report_to_stderr(&notes)? {
+        return Ok(Outcome::Problems);
+    }
+    // An empty package would import as nothing and hide the mistake (a wrong folder).
+    if notes.cards.is_empty() {
+        eprintln!(
+            "export: no cards in {} notes {}; {} not written (a card starts at a `## ` heading)",
+            notes.files,
+            if notes.files == 1 { "file" } else { "files" },
+            args.out().display()
+        );
         return Ok(Outcome::Problems);
     }
     // The notes' text and diagnostics are no longer needed: free them before exporting
@@ -40,14 +50,14 @@ pub fn export(args: &ExportArgs, global: &GlobalArgs) -> Result<Outcome> {
     let cards = std::mem::take(&mut notes.cards);
     drop(notes);
     let now = super::now()?;
-    let mut store = open_store(global)?;
+    let mut store = open_store(&args.db)?;
     let record = store.begin_export(now).map_err(store_error)?;
     let stamp = Stamp {
         now_ms: now.0,
         note_mod: record.note_mod(),
     };
     let bar = progress_bar(cards.len());
-    let result = export::export_notes(&cards, &args.out, stamp, args.instances, &|stored| {
+    let result = export::export_notes(&cards, args.out(), stamp, args.instances, &|stored| {
         bar.set_position(stored as u64)
     });
     bar.finish_and_clear();
@@ -67,7 +77,7 @@ pub fn export(args: &ExportArgs, global: &GlobalArgs) -> Result<Outcome> {
         Err(error) => return Err(error.into()),
     };
     record
-        .finish(&args.out, summary.notes)
+        .finish(args.out(), summary.notes)
         .map_err(store_error)?;
     let elapsed = started.elapsed();
     report(args, &summary, elapsed)?;
@@ -117,7 +127,7 @@ fn report(args: &ExportArgs, summary: &Summary, elapsed: Duration) -> Result<()>
         notes,
         plural(summary.decks, "deck"),
         plural(summary.media, "media file"),
-        args.out.display(),
+        args.out().display(),
         size(summary.bytes),
         elapsed.as_secs_f64()
     );
@@ -127,7 +137,7 @@ fn report(args: &ExportArgs, summary: &Summary, elapsed: Duration) -> Result<()>
     writeln!(anstream::stderr(), "{style}{line}{style:#}").into_diagnostic()?;
     if args.json {
         let json = JsonSummary {
-            out: &args.out,
+            out: args.out(),
             cards: summary.cards,
             notes: summary.notes,
             decks: summary.decks,

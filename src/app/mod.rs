@@ -43,13 +43,13 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     configure_colour(cli.global.color);
     match cli.command {
-        None => quiz::quiz(&cli.quiz, &cli.global),
-        Some(Command::Quiz(args)) => quiz::quiz(&args, &cli.global),
-        Some(Command::Export(args)) => export::export(&args, &cli.global),
+        None => quiz::quiz(&cli.quiz),
+        Some(Command::Quiz(args)) => quiz::quiz(&args),
+        Some(Command::Export(args)) => export::export(&args),
         Some(Command::Check(args)) => check::check(&args),
         Some(Command::List(args)) => list::list(&args),
-        Some(Command::Sync(args)) => sync::sync(&args, &cli.global),
-        Some(Command::Stats(args)) => stats::stats(&args, &cli.global),
+        Some(Command::Sync(args)) => sync::sync(&args),
+        Some(Command::Stats(args)) => stats::stats(&args),
         Some(Command::Sim(args)) => sim::sim(&args),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),

@@ -4,19 +4,25 @@ use std::path::{Path, PathBuf};
 
 use miette::{Result, miette};
 
-use crate::cli::GlobalArgs;
+use crate::cli::DbArgs;
 use crate::store::{self, Store};
 
 /// The file name inside the platform data directory.
 pub const DATABASE_FILE: &str = "reviews.sqlite3";
 
-/// `--db` / `MDCARDS_DB`, else the platform data directory
+/// The environment variable that chooses the database when `--db` is not given.
+pub const DATABASE_ENV: &str = "MDCARDS_DB";
+
+/// `--db`, else `MDCARDS_DB` (when set and not empty), else the platform data directory
 /// (`~/.local/share/mdcards/reviews.sqlite3` on Linux,
 /// `~/Library/Application Support/mdcards/reviews.sqlite3` on macOS,
 /// `%APPDATA%\mdcards\data\reviews.sqlite3` on Windows).
-pub fn database_path(global: &GlobalArgs) -> Result<PathBuf> {
-    if let Some(path) = &global.db {
+pub fn database_path(args: &DbArgs) -> Result<PathBuf> {
+    if let Some(path) = &args.db {
         return Ok(path.clone());
+    }
+    if let Some(path) = std::env::var_os(DATABASE_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
     }
     let dirs = directories::ProjectDirs::from("", "", "mdcards").ok_or_else(|| {
         miette!(
@@ -27,11 +33,10 @@ pub fn database_path(global: &GlobalArgs) -> Result<PathBuf> {
     Ok(dirs.data_dir().join(DATABASE_FILE))
 }
 
-/// Open the review database, creating the platform data directory when it is the default.
-pub fn open_store(global: &GlobalArgs) -> Result<Store> {
-    let path = database_path(global)?;
-    if global.db.is_none()
-        && let Some(parent) = path.parent()
+/// Open the review database, creating the folders above it (as for the default path).
+pub fn open_store(args: &DbArgs) -> Result<Store> {
+    let path = database_path(args)?;
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
         && let Err(error) = std::fs::create_dir_all(parent)
     {
         return Err(miette!(
@@ -42,7 +47,6 @@ pub fn open_store(global: &GlobalArgs) -> Result<Store> {
     }
     Store::open(&path).map_err(store_error)
 }
-
 /// A store error as a diagnostic: what happened, with the path, and what to do.
 pub fn store_error(error: store::Error) -> miette::Report {
     let help = error.help();

@@ -5,11 +5,12 @@ use std::io::{BufReader, IsTerminal, Write};
 use jiff::tz::TimeZone;
 use miette::{IntoDiagnostic, Result};
 
-use super::input::{self, Purpose};
+use super::input::{self, LoadedNotes, Purpose};
 use super::paths::{open_store, store_error};
 use super::sync::{ReadNotes, unchanged_scope, write_report};
 use super::{Outcome, clock};
-use crate::cli::{GlobalArgs, NotesArgs, QuizArgs};
+use crate::cli::{NotesArgs, QuizArgs};
+use crate::notes::Diagnostic;
 use crate::quiz::days;
 use crate::quiz::driver::{self, Driver, Ending, Refreshed};
 use crate::quiz::plain::Plain;
@@ -21,9 +22,12 @@ use crate::srs::{Params, Timestamp, format_interval};
 use crate::store::sync::Scope;
 use crate::store::{QueueQuery, Store};
 
-pub fn quiz(args: &QuizArgs, global: &GlobalArgs) -> Result<Outcome> {
+pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
     let started = clock::now()?;
-    let mut store = open_store(global)?;
+    if report_missing_paths(&args.notes)? {
+        return Ok(Outcome::Problems);
+    }
+    let mut store = open_store(&args.db)?;
     let scope = match unchanged_scope(&store, &args.notes)? {
         Some(scope) => scope,
         None => sync_notes(&mut store, &args.notes, started)?,
@@ -120,6 +124,33 @@ pub fn quiz(args: &QuizArgs, global: &GlobalArgs) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// A notes path that does not exist is a mistake (a typo, a moved folder), not an empty
+/// deck: report it as every command does, and review nothing. True when any was missing.
+fn report_missing_paths(args: &NotesArgs) -> Result<bool> {
+    let diagnostics: Vec<Diagnostic> = args
+        .paths
+        .iter()
+        .filter_map(|path| {
+            let error = std::fs::metadata(path).err()?;
+            Some(Diagnostic::unreadable(
+                path,
+                "file or folder",
+                &error.to_string(),
+            ))
+        })
+        .collect();
+    if diagnostics.is_empty() {
+        return Ok(false);
+    }
+    let notes = LoadedNotes {
+        diagnostics,
+        ..LoadedNotes::default()
+    };
+    input::report_to_stderr(&notes)?;
+    eprintln!("quiz: nothing reviewed; name notes files or folders that exist");
+    Ok(true)
 }
 
 /// Read the notes and bring the store up to date; a short report on stderr when anything

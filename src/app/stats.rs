@@ -8,7 +8,7 @@ use miette::{IntoDiagnostic, Result};
 
 use super::paths::{open_store, store_error};
 use super::{Outcome, clock};
-use crate::cli::{GlobalArgs, StatsArgs};
+use crate::cli::StatsArgs;
 use crate::quiz::days;
 use crate::quiz::styled::{Line, Span, palette, write_lines};
 use crate::srs::format_interval;
@@ -19,10 +19,10 @@ const PAST_DAYS: usize = 30;
 /// Days of forecast counted.
 const AHEAD_DAYS: usize = 30;
 
-pub fn stats(args: &StatsArgs, global: &GlobalArgs) -> Result<Outcome> {
+pub fn stats(args: &StatsArgs) -> Result<Outcome> {
     let now = clock::now()?;
     let tz = TimeZone::system();
-    let store = open_store(global)?;
+    let store = open_store(&args.db)?;
     let past = days::past(now, &tz, PAST_DAYS);
     let ahead = days::ahead(now, &tz, AHEAD_DAYS);
     let report = store

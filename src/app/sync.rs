@@ -11,7 +11,7 @@ use miette::{IntoDiagnostic, Result};
 use super::input::{self, LoadedNotes, Purpose};
 use super::paths::{display_path, open_store, store_error};
 use super::{Outcome, clock};
-use crate::cli::{GlobalArgs, NotesArgs, SyncArgs};
+use crate::cli::{NotesArgs, SyncArgs};
 use crate::deck::Card;
 use crate::srs::Timestamp;
 use crate::store::Store;
@@ -25,14 +25,14 @@ const ADDED_LINES: usize = 20;
 /// Sources of the built-in deck are named `<built-in>/decks/raft.md`.
 const BUILT_IN: &str = "<built-in>/";
 
-pub fn sync(args: &SyncArgs, global: &GlobalArgs) -> Result<Outcome> {
+pub fn sync(args: &SyncArgs) -> Result<Outcome> {
     let now = clock::now()?;
     let notes = input::load_notes(&args.notes, Purpose::Write)?;
     if input::report_to_stderr(&notes)? {
         eprintln!("sync: nothing written; fix the errors above first");
         return Ok(Outcome::Problems);
     }
-    let mut store = open_store(global)?;
+    let mut store = open_store(&args.db)?;
     let read = ReadNotes::new(&args.notes, notes)?;
     let report = store
         .sync(&read.input(now, args.dry_run))
