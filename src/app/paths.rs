@@ -41,7 +41,8 @@ pub fn open_store(args: &DbArgs) -> Result<Store> {
     {
         return Err(miette!(
             help = "pass --db PATH or set MDCARDS_DB to choose a writable place",
-            "cannot create the folder {} for the review database: {error}",
+            "{}: cannot create the review database's folder {}: {error}",
+            path.display(),
             parent.display()
         ));
     }
