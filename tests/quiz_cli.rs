@@ -309,9 +309,14 @@ fn notes_with_errors_are_not_synced_but_the_quiz_goes_on() {
     let place = Place::new();
     place.write("raft.md", NOTES);
     place.quiz(NOW, &["raft.md"], "q\n");
-    // A missing path is an error: the stored cards are reviewed, the notes not synced.
-    let (out, err) = place.quiz(NOW, &["raft.md", "missing.md"], "q\n");
-    assert!(err.contains("missing.md"), "{err}");
+    // Two cards claiming one id: the stored cards are reviewed, the notes not synced.
+    // (A notes path that does not exist is no such case: see tests/cli_usage.rs.)
+    place.write(
+        "twice.md",
+        "## A?\n<!-- id: same -->\n\na\n\n## B?\n<!-- id: same -->\n\nb\n",
+    );
+    let (out, err) = place.quiz(NOW, &["raft.md", "twice.md"], "q\n");
+    assert!(err.contains("twice.md"), "{err}");
     assert!(
         err.contains("notes not synced because of the errors above"),
         "{err}"
