@@ -348,19 +348,38 @@ fn two_cards_with_one_identity_are_reported_with_both_places() {
 
 // ---- empty sides -----------------------------------------------------------------------
 
+/// As with mdanki, a heading with no answer is not a card; unlike mdanki, it is not dropped
+/// silently: a finding that `check` reports as an error and every other command as a warning.
 #[test]
-fn a_heading_with_no_body_is_an_error_not_dropped() {
+fn a_heading_with_no_body_is_skipped_with_a_finding() {
     let parsed = parse("## Section title\n## Q\nA\n");
-    assert_eq!(fronts(&parsed), ["Section title", "Q"]);
+    assert_eq!(fronts(&parsed), ["Q"]);
     assert_eq!(codes(&parsed), [code::EMPTY_BACK]);
-    assert_eq!(at(&parsed.diagnostics[0]), (1, 1));
-    assert!(parsed.diagnostics[0].is_error());
+    let finding = &parsed.diagnostics[0];
+    assert_eq!(at(finding), (1, 1));
+    assert_eq!(
+        finding.message,
+        "heading \"Section title\" has no answer, so it is not a card"
+    );
+    assert!(finding.lint && !finding.is_error());
 }
 
 #[test]
 fn a_back_of_only_tags_is_empty() {
     let parsed = parse("## Q\n[#raft]()\n");
+    assert!(parsed.cards.is_empty());
     assert_eq!(codes(&parsed), [code::EMPTY_BACK]);
+}
+
+#[test]
+fn an_empty_heading_with_no_answer_is_one_finding() {
+    let parsed = parse("## Q\nA\n##\n");
+    assert_eq!(fronts(&parsed), ["Q"]);
+    assert_eq!(codes(&parsed), [code::EMPTY_BACK]);
+    assert_eq!(
+        parsed.diagnostics[0].message,
+        "an empty heading with no answer is not a card"
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `mdcards check [NOTES...] [--json]`: every problem in the notes, rustc-style or as JSON;
-//! exit 1 when any is an error.
+//! exit 1 when any is an error. `check` is the linter: findings about the prose (a heading
+//! with no answer), warnings for every other command, are errors here.
 
 use std::io::{BufWriter, Write};
 

@@ -12,7 +12,8 @@ use serde::Serialize;
 use crate::deck::Location;
 
 /// How bad a diagnostic is. Errors stop `export`, `sync` and `quiz`, and make `check` exit 1;
-/// warnings are reported and otherwise ignored.
+/// warnings are reported and otherwise ignored. A finding about the prose (see
+/// [`Diagnostic::lint`]) is a warning that `check` reports as an error.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -36,6 +37,12 @@ impl fmt::Display for Severity {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// A finding about the user's prose, not a card mdcards cannot use (a heading with no
+    /// answer, an example message no server would send): a warning, which never blocks a
+    /// deck, except in `check`, the linter, which reports it as an error (the app edge
+    /// weighs each finding for its command).
+    #[serde(skip)]
+    pub lint: bool,
     /// A stable, greppable name for the kind of problem (`empty-back`); see [`code`].
     pub code: &'static str,
     /// Where the problem starts. Line 0 means "the whole file" (it could not be read).
@@ -64,7 +71,6 @@ pub struct Related {
 pub mod code {
     // Errors.
     pub const EMPTY_FRONT: &str = "empty-front";
-    pub const EMPTY_BACK: &str = "empty-back";
     pub const DUPLICATE_ID: &str = "duplicate-id";
     pub const UNCLOSED_FENCE: &str = "unclosed-fence";
     pub const EXTRA_SEPARATOR: &str = "extra-separator";
@@ -77,6 +83,8 @@ pub mod code {
     pub const MISSING_IMAGE: &str = "missing-image";
     pub const INVALID_UTF8: &str = "invalid-utf8";
     pub const UNREADABLE: &str = "unreadable";
+    // Findings about the prose: errors in `check`, warnings elsewhere.
+    pub const EMPTY_BACK: &str = "empty-back";
     // Warnings.
     pub const DUPLICATE_TITLE: &str = "duplicate-title";
     pub const OUTSIDE_CARD: &str = "outside-card";
@@ -101,6 +109,14 @@ impl Diagnostic {
         Diagnostic::new(Severity::Note, code, location, message)
     }
 
+    /// A finding about the prose: a warning everywhere but in `check` (see [`Diagnostic::lint`]).
+    pub fn lint(code: &'static str, location: Location, message: impl Into<String>) -> Self {
+        Diagnostic {
+            lint: true,
+            ..Diagnostic::warning(code, location, message)
+        }
+    }
+
     fn new(
         severity: Severity,
         code: &'static str,
@@ -109,6 +125,7 @@ impl Diagnostic {
     ) -> Self {
         Diagnostic {
             severity,
+            lint: false,
             code,
             location,
             len: 0,

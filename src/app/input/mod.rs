@@ -67,6 +67,9 @@ impl Purpose {
     /// is the one place where a finding's weight depends on the command.
     pub fn weigh(self, finding: &Diagnostic) -> Option<Severity> {
         match (self, finding.severity) {
+            // A finding about the prose (a heading with no answer) is an error for the
+            // linter, and a warning that blocks nothing everywhere else.
+            (Purpose::Lint, _) if finding.lint => Some(Severity::Error),
             (Purpose::Lint, severity) => Some(severity),
             // A note (what a stated follower does with a message) informs the linter's user;
             // elsewhere it would only be noise around the command's output.
@@ -273,6 +276,15 @@ mod tests {
     fn the_linter_sees_every_finding_as_found() {
         for severity in [Severity::Error, Severity::Warning, Severity::Note] {
             assert_eq!(Purpose::Lint.weigh(&finding(severity)), Some(severity));
+        }
+    }
+
+    #[test]
+    fn a_finding_about_the_prose_is_an_error_only_for_the_linter() {
+        let finding = Diagnostic::lint("empty-back", notes::whole_file(Path::new("a.md")), "l");
+        assert_eq!(Purpose::Lint.weigh(&finding), Some(Severity::Error));
+        for purpose in [Purpose::List, Purpose::Write] {
+            assert_eq!(purpose.weigh(&finding), Some(Severity::Warning));
         }
     }
 

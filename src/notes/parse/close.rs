@@ -1,5 +1,7 @@
 //! Closing a card: splitting front from back at `%`, cutting tag lines and ids out, and
-//! checking that neither side is empty.
+//! checking that neither side is empty. A heading with no answer is not a card (as with
+//! mdanki, whose sample notes end with one): a finding `check` reports, which every other
+//! command shows as a warning and skips.
 
 use std::ops::Range;
 
@@ -70,24 +72,29 @@ impl Walker<'_, '_> {
 
         let location = self.source.at(card.heading.start);
         let heading_len = self.heading_line_len(&card.heading);
+        if back.is_empty() {
+            let message = if front.is_empty() {
+                "an empty heading with no answer is not a card".to_owned()
+            } else {
+                format!(
+                    "heading \"{}\" has no answer, so it is not a card",
+                    one_line(&front)
+                )
+            };
+            self.diagnostics.push(
+                Diagnostic::lint(code::EMPTY_BACK, location, message)
+                    .spanning(heading_len)
+                    .label("no text before the next heading")
+                    .hint("write the answer under the heading; a heading meant as part of the previous answer should be `### `"),
+            );
+            return;
+        }
         if front.is_empty() {
             self.diagnostics.push(
                 Diagnostic::error(code::EMPTY_FRONT, location.clone(), "card has no question")
                     .spanning(heading_len)
                     .label("empty heading")
                     .hint("write the question after `## `"),
-            );
-        }
-        if back.is_empty() {
-            self.diagnostics.push(
-                Diagnostic::error(
-                    code::EMPTY_BACK,
-                    location.clone(),
-                    format!("card \"{}\" has no answer", one_line(&front)),
-                )
-                .spanning(heading_len)
-                .label("no text before the next heading")
-                .hint("write the answer under the heading; a heading meant as part of the previous answer should be `### `"),
             );
         }
         // Front matter comes first in a file, so the file's tags are known by now.

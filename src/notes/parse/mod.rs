@@ -196,7 +196,8 @@ fn finish(
             fallback
         }
     };
-    if cards.is_empty() {
+    // Headings without answers already say why they are not cards.
+    if cards.is_empty() && !diagnostics.iter().any(|d| d.code == code::EMPTY_BACK) {
         diagnostics.push(
             Diagnostic::warning(
                 code::NO_CARDS,

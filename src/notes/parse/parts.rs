@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn a_label_defined_twice_means_its_first_definition_whatever_the_pieces() {
-        let text = "[ref]: a.png\n## A\n## B\n[ref]: b.png\n![x][ref]\n";
+        let text = "[ref]: a.png\n## A\na\n## B\n[ref]: b.png\n![x][ref]\n";
         let path = Path::new("notes/a.md");
         for min_piece in [0, usize::MAX] {
             let parsed = crate::notes::parse_file_in_pieces(path, text, None, min_piece);
