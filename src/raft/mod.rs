@@ -26,7 +26,7 @@ pub mod trace;
 
 pub use cluster::{Cluster, ClusterConfig, SetupError, SimError, Stats};
 pub use invariants::{Invariant, Violation};
-pub use log::{Entry, Log};
+pub use log::{Appended, Conflict, Entry, Log, Mismatch};
 pub use message::{
     AppendEntries, AppendEntriesResponse, Envelope, Index, Message, MessageKind, NodeId,
     RequestVote, RequestVoteResponse, Term, WireEntry,

@@ -3,11 +3,11 @@
 //! A node is driven from outside: [`Node::step`] delivers a message, [`Node::tick`] advances
 //! its clock by one tick. Both append the messages to send and a [`Note`] for every change
 //! (with the rule that caused it) to an [`Output`], which callers reuse so that the hot path
-//! does not allocate. Conventions where the paper leaves a choice are those of DESIGN.md:
-//! majority of the full cluster, stale requests refused with our term (switchable to
-//! etcd's silent drop), nextIndex backs off by one (switchable to the conflict-term hint),
-//! no no-op on election (switchable), a candidate stays candidate until its timer fires or
-//! a leader appears.
+//! does not allocate. Where the paper leaves a choice, the conventions are those
+//! ARCHITECTURE.md lists ("Raft simulator and scenarios"): majority of the full cluster,
+//! stale requests refused with our term (switchable to etcd's silent drop), nextIndex backs
+//! off by one (switchable to the conflict-term hint), no no-op on election (switchable), a
+//! candidate stays candidate until its timer fires or a leader appears.
 
 use std::fmt;
 use std::str::FromStr;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::log::{Entry, Log};
+use super::log::{Appended, Entry, Log, Mismatch};
 use super::message::{
     AppendEntries, AppendEntriesResponse, Envelope, Index, Message, NodeId, RequestVote,
     RequestVoteResponse, Term,
@@ -814,156 +814,141 @@ impl Node {
 
     // ---- Log replication (§5.3, §5.4.2) ----
 
+    /// Figure 2, AppendEntries receiver: a rival leader refuses; otherwise the sender leads
+    /// this term, the log takes the entries if the consistency check passes, the commitIndex
+    /// follows the leader's, and the reply says how far the log now matches.
     fn handle_append_entries(&mut self, from: NodeId, request: &AppendEntries, out: &mut Output) {
-        let prev = request.prev_log_index;
-        let refuse = |node: &Node, out: &mut Output, hint: (Option<Term>, Option<Index>)| {
-            let reply = AppendEntriesResponse {
-                term: node.term,
-                success: false,
-                index: prev,
-                conflict_term: hint.0,
-                conflict_index: hint.1,
-            };
-            node.send(from, Message::AppendEntriesResponse(reply), out);
-        };
         if self.role == Role::Leader {
             out.notes.push(Note::AppendFromRivalLeader {
                 from,
                 term: self.term,
             });
-            refuse(self, out, (None, None));
+            self.refuse_append(from, request.prev_log_index, (None, None), out);
             return;
         }
+        self.follow(request.leader_id, out);
+        let appended = self.log.maybe_append(
+            request.prev_log_index,
+            request.prev_log_term,
+            &request.entries,
+        );
+        match appended {
+            Err(mismatch) => self.refuse_mismatch(from, request, mismatch, out),
+            Ok(appended) => {
+                note_appended(from, request, &appended, out);
+                self.follow_leader_commit(request.leader_commit, appended.last_new, out);
+                let reply = AppendEntriesResponse {
+                    term: self.term,
+                    success: true,
+                    index: appended.last_new,
+                    conflict_term: None,
+                    conflict_index: None,
+                };
+                self.send(from, Message::AppendEntriesResponse(reply), out);
+            }
+        }
+    }
+
+    /// An AppendEntries of our term: its sender leads it. A candidate steps down; the
+    /// election timer restarts whether or not the consistency check passes.
+    fn follow(&mut self, leader: NodeId, out: &mut Output) {
         if self.role == Role::Candidate {
             out.notes.push(Note::LeaderRecognised {
-                leader: request.leader_id,
+                leader,
                 term: self.term,
                 was: Role::Candidate,
             });
             self.become_follower();
-        } else if self.leader != Some(request.leader_id) {
+        } else if self.leader != Some(leader) {
             out.notes.push(Note::LeaderRecognised {
-                leader: request.leader_id,
+                leader,
                 term: self.term,
                 was: Role::Follower,
             });
         }
-        self.leader = Some(request.leader_id);
-        // An AppendEntries from the current leader resets the election timer, whether or not
-        // the consistency check passes.
+        self.leader = Some(leader);
         self.reset_election_timer();
+    }
 
-        // 2. Reply false if the log has no entry at prevLogIndex whose term is prevLogTerm.
-        match self.log.term_at(prev) {
-            None => {
-                let last_index = self.log.last_index();
+    /// Receiver step 2: reply false, with the conflict-term hint when it is on.
+    fn refuse_mismatch(
+        &self,
+        from: NodeId,
+        request: &AppendEntries,
+        mismatch: Mismatch,
+        out: &mut Output,
+    ) {
+        let prev = request.prev_log_index;
+        let hinted = self.config.conflict_hint;
+        let hint = match mismatch {
+            Mismatch::Missing { last_index } => {
                 out.notes.push(Note::AppendRefusedMissingEntry {
                     from,
                     prev_log_index: prev,
                     prev_log_term: request.prev_log_term,
                     last_index,
                 });
-                let hint = self.config.conflict_hint.then_some(last_index + 1);
-                refuse(self, out, (None, hint));
-                return;
+                (None, hinted.then_some(last_index + 1))
             }
-            Some(my_term) if my_term != request.prev_log_term => {
+            Mismatch::Term { my_term } => {
                 out.notes.push(Note::AppendRefusedTermMismatch {
                     from,
                     prev_log_index: prev,
                     prev_log_term: request.prev_log_term,
                     my_term,
                 });
-                let hint = if self.config.conflict_hint {
+                if hinted {
                     (Some(my_term), Some(self.log.first_index_of_run(prev)))
                 } else {
                     (None, None)
-                };
-                refuse(self, out, hint);
-                return;
+                }
             }
-            Some(_) => {}
-        }
-        out.notes.push(Note::AppendAccepted {
-            from,
-            prev_log_index: prev,
-            prev_log_term: request.prev_log_term,
-            entries: request.entries.len() as u64,
-        });
+        };
+        self.refuse_append(from, prev, hint, out);
+    }
 
-        // 3./4. Skip entries already present, delete a conflicting suffix, append the rest.
-        let mut position = 0;
-        while let Some(entry) = request.entries.get(position) {
-            let index = prev + 1 + position as Index;
-            if self.log.term_at(index) != Some(entry.term) {
-                break;
-            }
-            position += 1;
-        }
-        if position > 0 {
-            out.notes.push(Note::DuplicatesKept {
-                first: prev + 1,
-                last: prev + position as Index,
-            });
-        }
-        if let Some(entry) = request.entries.get(position) {
-            let index = prev + 1 + position as Index;
-            if let Some(my_term) = self.log.term_at(index) {
-                out.notes.push(Note::ConflictTruncated {
-                    index,
-                    my_term,
-                    new_term: entry.term,
-                    removed: self.log.last_index() - index + 1,
-                });
-                self.log.truncate_from(index);
-            }
-            for entry in &request.entries[position..] {
-                self.log.push(Entry {
-                    term: entry.term,
-                    command: entry.command.clone(),
-                });
-            }
-            out.notes.push(Note::EntriesAppended {
-                first: index,
-                last: self.log.last_index(),
-            });
-        }
-        let last_new = prev + request.entries.len() as Index;
-        if !request.entries.is_empty() && self.log.last_index() > last_new {
-            out.notes.push(Note::SuffixKept {
-                first: last_new + 1,
-                last: self.log.last_index(),
-            });
-        }
-
-        // 5. If leaderCommit > commitIndex: commitIndex = min(leaderCommit, last new entry).
-        if request.leader_commit > self.commit_index {
-            let new = request.leader_commit.min(last_new);
-            if new > self.commit_index {
-                out.notes.push(Note::FollowerCommitAdvanced {
-                    old: self.commit_index,
-                    new,
-                    leader_commit: request.leader_commit,
-                    last_new,
-                });
-                self.commit_index = new;
-                self.apply(out);
-            } else {
-                out.notes.push(Note::FollowerCommitHeld {
-                    commit: self.commit_index,
-                    leader_commit: request.leader_commit,
-                    last_new,
-                });
-            }
-        }
+    /// `success: false` for the request at `prev`, with the (conflictTerm, conflictIndex)
+    /// hint.
+    fn refuse_append(
+        &self,
+        from: NodeId,
+        prev: Index,
+        hint: (Option<Term>, Option<Index>),
+        out: &mut Output,
+    ) {
         let reply = AppendEntriesResponse {
             term: self.term,
-            success: true,
-            index: last_new,
-            conflict_term: None,
-            conflict_index: None,
+            success: false,
+            index: prev,
+            conflict_term: hint.0,
+            conflict_index: hint.1,
         };
         self.send(from, Message::AppendEntriesResponse(reply), out);
+    }
+
+    /// Receiver step 5: if leaderCommit > commitIndex, commitIndex = min(leaderCommit,
+    /// index of the last new entry).
+    fn follow_leader_commit(&mut self, leader_commit: Index, last_new: Index, out: &mut Output) {
+        if leader_commit <= self.commit_index {
+            return;
+        }
+        let new = leader_commit.min(last_new);
+        if new > self.commit_index {
+            out.notes.push(Note::FollowerCommitAdvanced {
+                old: self.commit_index,
+                new,
+                leader_commit,
+                last_new,
+            });
+            self.commit_index = new;
+            self.apply(out);
+        } else {
+            out.notes.push(Note::FollowerCommitHeld {
+                commit: self.commit_index,
+                leader_commit,
+                last_new,
+            });
+        }
     }
 
     fn handle_append_response(
@@ -1131,5 +1116,33 @@ impl Node {
             });
             self.last_applied = self.commit_index;
         }
+    }
+}
+
+/// The notes of an AppendEntries the log took: the check passed, then what it skipped,
+/// deleted, appended and kept, in that order.
+fn note_appended(from: NodeId, request: &AppendEntries, appended: &Appended, out: &mut Output) {
+    out.notes.push(Note::AppendAccepted {
+        from,
+        prev_log_index: request.prev_log_index,
+        prev_log_term: request.prev_log_term,
+        entries: request.entries.len() as u64,
+    });
+    if let Some((first, last)) = appended.duplicates {
+        out.notes.push(Note::DuplicatesKept { first, last });
+    }
+    if let Some(conflict) = appended.conflict {
+        out.notes.push(Note::ConflictTruncated {
+            index: conflict.index,
+            my_term: conflict.my_term,
+            new_term: conflict.new_term,
+            removed: conflict.removed,
+        });
+    }
+    if let Some((first, last)) = appended.appended {
+        out.notes.push(Note::EntriesAppended { first, last });
+    }
+    if let Some((first, last)) = appended.kept {
+        out.notes.push(Note::SuffixKept { first, last });
     }
 }
