@@ -5,6 +5,8 @@
 //! log term 4 < my last log term 5 (§5.4.1)". Quiz explanations and failed `expect`s quote
 //! these sentences, so they are written for a reader learning Raft.
 
+mod sentence;
+
 use std::fmt;
 
 use serde::Serialize;
@@ -415,337 +417,286 @@ pub enum Aspect {
     Reply,
 }
 
-fn range(first: Index, last: Index) -> String {
-    if first == last {
-        format!("entry {first}")
-    } else {
-        format!("entries {first}..{last}")
-    }
-}
-
-impl fmt::Display for Note {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let section = self.rule().section();
-        match self {
-            Note::TermAdopted {
-                old,
-                new,
-                from,
-                kind,
-            } => write!(
-                f,
-                "term {old} → {new}: {} from {from} carried the higher term {new}; votedFor cleared",
-                kind.phrase()
-            )?,
-            Note::SteppedDown { was, term } => write!(
-                f,
-                "{was} → follower: term {term} is newer than the term I was {was} in"
-            )?,
-            Note::StaleRequestRefused {
-                kind,
-                from,
-                message_term,
-                my_term,
-            } => write!(
-                f,
-                "refused {kind} from {from}: its term {message_term} < my term {my_term}; the reply carries term {my_term}"
-            )?,
-            Note::StaleRequestDropped {
-                kind,
-                from,
-                message_term,
-                my_term,
-            } => write!(
-                f,
-                "dropped {kind} from {from} without a reply: its term {message_term} < my term {my_term}"
-            )?,
-            Note::StaleResponseIgnored {
-                kind,
-                from,
-                message_term,
-                my_term,
-            } => write!(
-                f,
-                "ignored {} from {from}: its term {message_term} < my term {my_term}",
-                kind.phrase()
-            )?,
-            Note::ElectionStarted {
-                term,
-                was,
-                elapsed,
-                timeout,
-                forced,
-            } => {
-                if *forced {
-                    write!(f, "election timeout (forced by the script)")?;
-                } else {
-                    write!(
-                        f,
-                        "election timeout ({elapsed} of {timeout} ticks without a leader's AppendEntries or granting a vote)"
-                    )?;
-                }
-                write!(
-                    f,
-                    ": {was} → candidate for term {term}, voted for itself, RequestVote to all"
-                )?
-            }
-            Note::VoteGranted {
-                candidate,
-                term,
-                candidate_last_term,
-                candidate_last_index,
-                my_last_term,
-                my_last_index,
-            } => {
-                write!(
-                    f,
-                    "granted vote to {candidate} in term {term}: no vote for another candidate this term, and its log (last term {candidate_last_term}, index {candidate_last_index}) is at least as up to date as mine (last term {my_last_term}, index {my_last_index}) ("
-                )?;
-                return write!(f, "§5.2, §5.4.1)");
-            }
-            Note::VoteRefusedAlreadyVoted {
-                candidate,
-                term,
-                voted_for,
-            } => write!(
-                f,
-                "refused vote to {candidate}: already voted for {voted_for} in term {term}"
-            )?,
-            Note::VoteRefusedLastTerm {
-                candidate,
-                term: _,
-                candidate_last_term,
-                my_last_term,
-            } => write!(
-                f,
-                "refused vote to {candidate}: candidate's last log term {candidate_last_term} < my last log term {my_last_term}"
-            )?,
-            Note::VoteRefusedShorterLog {
-                candidate,
-                term: _,
-                last_term,
-                candidate_last_index,
-                my_last_index,
-            } => write!(
-                f,
-                "refused vote to {candidate}: same last log term {last_term}, but its log is shorter (last index {candidate_last_index} < my {my_last_index})"
-            )?,
-            Note::VoteReceived {
-                from,
-                term,
-                votes,
-                majority,
-            } => write!(
-                f,
-                "vote from {from} in term {term}: {votes} of the {majority} needed"
-            )?,
-            Note::VoteDenied {
-                from,
-                term,
-                refusals,
-                cluster,
-            } => write!(
-                f,
-                "vote refused by {from} in term {term} ({refusals} of {cluster} refused); still a candidate until a leader appears or the timer fires"
-            )?,
-            Note::VoteResponseIgnored { from, term, role } => write!(
-                f,
-                "ignored vote response from {from} for term {term}: no longer a candidate ({role})"
-            )?,
-            Note::BecameLeader {
-                term,
-                votes,
-                cluster,
-                majority,
-            } => write!(
-                f,
-                "won the election for term {term} with {votes} of {cluster} votes (majority {majority}): leader; heartbeats to all"
-            )?,
-            Note::LeaderRecognised { leader, term, was } => {
-                if *was == Role::Candidate {
-                    write!(
-                        f,
-                        "AppendEntries from {leader} in my term {term}: {leader} won the election; candidate → follower"
-                    )?
-                } else {
-                    write!(f, "{leader} is the leader of term {term}")?
-                }
-            }
-            Note::AppendFromRivalLeader { from, term } => write!(
-                f,
-                "refused AppendEntries from {from}: I am the leader of term {term}, and a term has at most one leader"
-            )?,
-            Note::AppendRefusedMissingEntry {
-                from,
-                prev_log_index,
-                prev_log_term,
-                last_index,
-            } => write!(
-                f,
-                "refused AppendEntries from {from}: no entry at prevLogIndex {prev_log_index} (term {prev_log_term}); my log ends at {last_index}"
-            )?,
-            Note::AppendRefusedTermMismatch {
-                from,
-                prev_log_index,
-                prev_log_term,
-                my_term,
-            } => write!(
-                f,
-                "refused AppendEntries from {from}: my entry {prev_log_index} has term {my_term}, not prevLogTerm {prev_log_term}"
-            )?,
-            Note::AppendAccepted {
-                from,
-                prev_log_index,
-                prev_log_term,
-                entries,
-            } => {
-                let carried = match entries {
-                    0 => "no entries".to_owned(),
-                    1 => "1 entry".to_owned(),
-                    n => format!("{n} entries"),
-                };
-                if *prev_log_index == 0 {
-                    write!(
-                        f,
-                        "accepted AppendEntries from {from} ({carried}): prevLogIndex 0 always matches"
-                    )?
-                } else {
-                    write!(
-                        f,
-                        "accepted AppendEntries from {from} ({carried}): my entry {prev_log_index} has term {prev_log_term}, as prevLogTerm says"
-                    )?
-                }
-            }
-            Note::ConflictTruncated {
-                index,
-                my_term,
-                new_term,
-                removed,
-            } => write!(
-                f,
-                "deleted {}: entry {index} has term {my_term} but the leader's has term {new_term}",
-                range(*index, index + removed - 1)
-            )?,
-            Note::EntriesAppended { first, last } => {
-                write!(f, "appended {}", range(*first, *last))?
-            }
-            Note::DuplicatesKept { first, last } => write!(
-                f,
-                "{} already present with the same terms: kept",
-                range(*first, *last)
-            )?,
-            Note::SuffixKept { first, last } => write!(
-                f,
-                "kept {} after the request's last entry: nothing in the request contradicts them",
-                range(*first, *last)
-            )?,
-            Note::FollowerCommitAdvanced {
-                old,
-                new,
-                leader_commit,
-                last_new,
-            } => write!(
-                f,
-                "commitIndex {old} → {new} = min(leaderCommit {leader_commit}, index of last new entry {last_new})"
-            )?,
-            Note::FollowerCommitHeld {
-                commit,
-                leader_commit,
-                last_new,
-            } => write!(
-                f,
-                "commitIndex stays {commit}: min(leaderCommit {leader_commit}, index of last new entry {last_new}) is not above it"
-            )?,
-            Note::Applied { first, last } => {
-                write!(f, "applied {} to the state machine", range(*first, *last))?
-            }
-            Note::Proposed { index, term } => {
-                write!(f, "client command appended as entry {index} (term {term})")?
-            }
-            Note::ProposalRefused { leader } => match leader {
-                Some(leader) => write!(f, "not the leader: proposal refused (leader is {leader})")?,
-                None => write!(f, "not the leader: proposal refused (no leader known)")?,
-            },
-            Note::NoopAppended { index, term } => write!(
-                f,
-                "appended a no-op as entry {index} (term {term}) to commit earlier entries"
-            )?,
-            Note::MatchAdvanced {
-                follower,
-                match_index,
-                next_index,
-            } => write!(
-                f,
-                "{follower} matches up to {match_index}: matchIndex[{follower}] = {match_index}, nextIndex[{follower}] = {next_index}"
-            )?,
-            Note::NextIndexBackedOff { follower, old, new } => write!(
-                f,
-                "{follower} refused prevLogIndex {}: nextIndex[{follower}] {old} → {new}, retry",
-                old - 1
-            )?,
-            Note::NextIndexHinted {
-                follower,
-                old,
-                new,
-                conflict_term,
-                conflict_index,
-            } => match conflict_term {
-                Some(term) => write!(
-                    f,
-                    "{follower} refused with conflict term {term} from index {conflict_index}: nextIndex[{follower}] {old} → {new}, retry"
-                )?,
-                None => write!(
-                    f,
-                    "{follower} refused: its log ends before {conflict_index}; nextIndex[{follower}] {old} → {new}, retry"
-                )?,
-            },
-            Note::StaleRefusalIgnored {
-                follower,
-                prev_log_index,
-                next_index,
-            } => write!(
-                f,
-                "ignored {follower}'s refusal of prevLogIndex {prev_log_index}: it answers an older request (nextIndex[{follower}] is {next_index})"
-            )?,
-            Note::LeaderCommitAdvanced {
-                old,
-                new,
-                replicas,
-                cluster,
-                majority,
-            } => write!(
-                f,
-                "commitIndex {old} → {new}: entry {new} is of my term and on {replicas} of {cluster} servers (majority {majority})"
-            )?,
-            Note::CommitWaitsForCurrentTerm {
-                index,
-                entry_term,
-                current_term,
-                replicas,
-                cluster,
-            } => write!(
-                f,
-                "entry {index} is on {replicas} of {cluster} servers but has term {entry_term}, not my term {current_term}: an entry of an earlier term is not committed by counting replicas"
-            )?,
-            Note::Restarted {
-                term,
-                voted_for,
-                last_index,
-            } => {
-                let vote = voted_for.map_or("none".to_owned(), |v| v.to_string());
-                write!(
-                    f,
-                    "restarted as follower: kept term {term}, votedFor {vote} and {last_index} log entries; commitIndex and lastApplied reset to 0"
-                )?
-            }
-        }
-        write!(f, " ({section})")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One note of every kind, with the numbers of a worked example.
+    fn one_of_each() -> Vec<Note> {
+        use MessageKind::*;
+        vec![
+            Note::TermAdopted {
+                old: 2,
+                new: 5,
+                from: 3,
+                kind: RequestVote,
+            },
+            Note::SteppedDown {
+                was: Role::Leader,
+                term: 5,
+            },
+            Note::StaleRequestRefused {
+                kind: AppendEntries,
+                from: 2,
+                message_term: 3,
+                my_term: 4,
+            },
+            Note::StaleRequestDropped {
+                kind: RequestVote,
+                from: 2,
+                message_term: 3,
+                my_term: 4,
+            },
+            Note::StaleResponseIgnored {
+                kind: AppendEntriesResponse,
+                from: 2,
+                message_term: 3,
+                my_term: 4,
+            },
+            Note::ElectionStarted {
+                term: 3,
+                was: Role::Follower,
+                elapsed: 12,
+                timeout: 12,
+                forced: false,
+            },
+            Note::ElectionStarted {
+                term: 3,
+                was: Role::Candidate,
+                elapsed: 4,
+                timeout: 12,
+                forced: true,
+            },
+            Note::VoteGranted {
+                candidate: 2,
+                term: 3,
+                candidate_last_term: 2,
+                candidate_last_index: 4,
+                my_last_term: 2,
+                my_last_index: 3,
+            },
+            Note::VoteRefusedAlreadyVoted {
+                candidate: 2,
+                term: 3,
+                voted_for: 1,
+            },
+            Note::VoteRefusedLastTerm {
+                candidate: 3,
+                term: 6,
+                candidate_last_term: 4,
+                my_last_term: 5,
+            },
+            Note::VoteRefusedShorterLog {
+                candidate: 3,
+                term: 6,
+                last_term: 5,
+                candidate_last_index: 4,
+                my_last_index: 6,
+            },
+            Note::VoteReceived {
+                from: 2,
+                term: 3,
+                votes: 2,
+                majority: 3,
+            },
+            Note::VoteDenied {
+                from: 4,
+                term: 3,
+                refusals: 1,
+                cluster: 5,
+            },
+            Note::VoteResponseIgnored {
+                from: 5,
+                term: 3,
+                role: Role::Leader,
+            },
+            Note::BecameLeader {
+                term: 3,
+                votes: 3,
+                cluster: 5,
+                majority: 3,
+            },
+            Note::LeaderRecognised {
+                leader: 1,
+                term: 3,
+                was: Role::Candidate,
+            },
+            Note::LeaderRecognised {
+                leader: 1,
+                term: 3,
+                was: Role::Follower,
+            },
+            Note::AppendFromRivalLeader { from: 2, term: 3 },
+            Note::AppendRefusedMissingEntry {
+                from: 1,
+                prev_log_index: 7,
+                prev_log_term: 3,
+                last_index: 5,
+            },
+            Note::AppendRefusedTermMismatch {
+                from: 1,
+                prev_log_index: 5,
+                prev_log_term: 3,
+                my_term: 2,
+            },
+            Note::AppendAccepted {
+                from: 1,
+                prev_log_index: 0,
+                prev_log_term: 0,
+                entries: 1,
+            },
+            Note::AppendAccepted {
+                from: 1,
+                prev_log_index: 4,
+                prev_log_term: 2,
+                entries: 0,
+            },
+            Note::AppendAccepted {
+                from: 1,
+                prev_log_index: 4,
+                prev_log_term: 2,
+                entries: 3,
+            },
+            Note::ConflictTruncated {
+                index: 4,
+                my_term: 2,
+                new_term: 4,
+                removed: 8,
+            },
+            Note::ConflictTruncated {
+                index: 3,
+                my_term: 2,
+                new_term: 3,
+                removed: 1,
+            },
+            Note::EntriesAppended { first: 4, last: 10 },
+            Note::DuplicatesKept { first: 2, last: 2 },
+            Note::SuffixKept { first: 4, last: 5 },
+            Note::FollowerCommitAdvanced {
+                old: 5,
+                new: 7,
+                leader_commit: 9,
+                last_new: 7,
+            },
+            Note::FollowerCommitHeld {
+                commit: 7,
+                leader_commit: 9,
+                last_new: 6,
+            },
+            Note::Applied { first: 6, last: 7 },
+            Note::Proposed { index: 8, term: 3 },
+            Note::ProposalRefused { leader: Some(1) },
+            Note::ProposalRefused { leader: None },
+            Note::NoopAppended { index: 4, term: 3 },
+            Note::MatchAdvanced {
+                follower: 2,
+                match_index: 6,
+                next_index: 7,
+            },
+            Note::NextIndexBackedOff {
+                follower: 2,
+                old: 7,
+                new: 6,
+            },
+            Note::NextIndexHinted {
+                follower: 2,
+                old: 11,
+                new: 4,
+                conflict_term: Some(2),
+                conflict_index: 4,
+            },
+            Note::NextIndexHinted {
+                follower: 2,
+                old: 11,
+                new: 6,
+                conflict_term: None,
+                conflict_index: 6,
+            },
+            Note::StaleRefusalIgnored {
+                follower: 2,
+                prev_log_index: 8,
+                next_index: 6,
+            },
+            Note::LeaderCommitAdvanced {
+                old: 5,
+                new: 7,
+                replicas: 3,
+                cluster: 5,
+                majority: 3,
+            },
+            Note::CommitWaitsForCurrentTerm {
+                index: 2,
+                entry_term: 2,
+                current_term: 4,
+                replicas: 3,
+                cluster: 5,
+            },
+            Note::Restarted {
+                term: 4,
+                voted_for: Some(2),
+                last_index: 6,
+            },
+            Note::Restarted {
+                term: 4,
+                voted_for: None,
+                last_index: 0,
+            },
+        ]
+    }
+
+    /// Every sentence, checked against the rule it states: the numbers are those of
+    /// [`one_of_each`], the wording that of Figure 2 and §5 of the paper.
+    #[test]
+    fn every_note_reads_as_its_rule_with_its_numbers() {
+        let expected = [
+            "term 2 → 5: a RequestVote from 3 carried the higher term 5; votedFor cleared (§5.1)",
+            "leader → follower: term 5 is newer than the term I was leader in (§5.1)",
+            "refused AppendEntries from 2: its term 3 < my term 4; the reply carries term 4 (§5.1)",
+            "dropped RequestVote from 2 without a reply: its term 3 < my term 4 (§5.1)",
+            "ignored an AppendEntries response from 2: its term 3 < my term 4 (§5.1)",
+            "election timeout (12 of 12 ticks without a leader's AppendEntries or granting a vote): follower → candidate for term 3, voted for itself, RequestVote to all (§5.2)",
+            "election timeout (forced by the script): candidate → candidate for term 3, voted for itself, RequestVote to all (§5.2)",
+            "granted vote to 2 in term 3: no vote for another candidate this term, and its log (last term 2, index 4) is at least as up to date as mine (last term 2, index 3) (§5.2, §5.4.1)",
+            "refused vote to 2: already voted for 1 in term 3 (§5.2)",
+            "refused vote to 3: candidate's last log term 4 < my last log term 5 (§5.4.1)",
+            "refused vote to 3: same last log term 5, but its log is shorter (last index 4 < my 6) (§5.4.1)",
+            "vote from 2 in term 3: 2 of the 3 needed (§5.2)",
+            "vote refused by 4 in term 3 (1 of 5 refused); still a candidate until a leader appears or the timer fires (§5.2)",
+            "ignored vote response from 5 for term 3: no longer a candidate (leader) (§5.2)",
+            "won the election for term 3 with 3 of 5 votes (majority 3): leader; heartbeats to all (§5.2)",
+            "AppendEntries from 1 in my term 3: 1 won the election; candidate → follower (§5.2)",
+            "1 is the leader of term 3 (§5.2)",
+            "refused AppendEntries from 2: I am the leader of term 3, and a term has at most one leader (§5.2)",
+            "refused AppendEntries from 1: no entry at prevLogIndex 7 (term 3); my log ends at 5 (§5.3)",
+            "refused AppendEntries from 1: my entry 5 has term 2, not prevLogTerm 3 (§5.3)",
+            "accepted AppendEntries from 1 (1 entry): prevLogIndex 0 always matches (§5.3)",
+            "accepted AppendEntries from 1 (no entries): my entry 4 has term 2, as prevLogTerm says (§5.3)",
+            "accepted AppendEntries from 1 (3 entries): my entry 4 has term 2, as prevLogTerm says (§5.3)",
+            "deleted entries 4..11: entry 4 has term 2 but the leader's has term 4 (§5.3)",
+            "deleted entry 3: entry 3 has term 2 but the leader's has term 3 (§5.3)",
+            "appended entries 4..10 (§5.3)",
+            "entry 2 already present with the same terms: kept (§5.3)",
+            "kept entries 4..5 after the request's last entry: nothing in the request contradicts them (§5.3)",
+            "commitIndex 5 → 7 = min(leaderCommit 9, index of last new entry 7) (§5.3)",
+            "commitIndex stays 7: min(leaderCommit 9, index of last new entry 6) is not above it (§5.3)",
+            "applied entries 6..7 to the state machine (§5.3)",
+            "client command appended as entry 8 (term 3) (§5.3)",
+            "not the leader: proposal refused (leader is 1) (§5.3)",
+            "not the leader: proposal refused (no leader known) (§5.3)",
+            "appended a no-op as entry 4 (term 3) to commit earlier entries (§5.3)",
+            "2 matches up to 6: matchIndex[2] = 6, nextIndex[2] = 7 (§5.3)",
+            "2 refused prevLogIndex 6: nextIndex[2] 7 → 6, retry (§5.3)",
+            "2 refused with conflict term 2 from index 4: nextIndex[2] 11 → 4, retry (§5.3)",
+            "2 refused: its log ends before 6; nextIndex[2] 11 → 6, retry (§5.3)",
+            "ignored 2's refusal of prevLogIndex 8: it answers an older request (nextIndex[2] is 6) (§5.3)",
+            "commitIndex 5 → 7: entry 7 is of my term and on 3 of 5 servers (majority 3) (§5.3, §5.4.2)",
+            "entry 2 is on 3 of 5 servers but has term 2, not my term 4: an entry of an earlier term is not committed by counting replicas (§5.4.2, Figure 8)",
+            "restarted as follower: kept term 4, votedFor 2 and 6 log entries; commitIndex and lastApplied reset to 0 (Figure 2)",
+            "restarted as follower: kept term 4, votedFor none and 0 log entries; commitIndex and lastApplied reset to 0 (Figure 2)",
+        ];
+        let written: Vec<String> = one_of_each().iter().map(Note::to_string).collect();
+        assert_eq!(written, expected);
+    }
 
     #[test]
     fn sentences_cite_their_section() {
