@@ -278,6 +278,39 @@ Examples:
   mdcards sim --fuzz --seeds 10000")]
     Sim(SimArgs),
 
+    /// Suspend cards: the quiz skips them until `unsuspend`
+    #[command(before_help = "\
+Examples:
+  mdcards suspend \"What is a term\"         a card by text of its question
+  mdcards suspend c110738a0d0ea95c         a card by id (`mdcards list` shows ids)
+  mdcards suspend heartbeat --all          every card whose question holds the text")]
+    Suspend(CardsArgs),
+
+    /// Take the suspension off cards (a leech too)
+    #[command(before_help = "\
+Examples:
+  mdcards unsuspend \"What is a term\"")]
+    Unsuspend(CardsArgs),
+
+    /// Hide cards until the next study day (4 AM local time)
+    #[command(before_help = "\
+Examples:
+  mdcards bury \"What is a term\"")]
+    Bury(CardsArgs),
+
+    /// Show buried cards again today
+    #[command(before_help = "\
+Examples:
+  mdcards unbury \"What is a term\"")]
+    Unbury(CardsArgs),
+
+    /// Make cards new again; their review history stays in the log
+    #[command(before_help = "\
+Examples:
+  mdcards forget \"What is a term\"
+  mdcards forget election --all")]
+    Forget(CardsArgs),
+
     /// Print a shell completion script
     #[command(before_help = "\
 Examples:
@@ -338,6 +371,21 @@ pub struct QuizArgs {
     /// Line-based input and output (automatic when stdin or stdout is not a terminal)
     #[arg(long)]
     pub plain: bool,
+
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Which cards a card command acts on.
+#[derive(Debug, Clone, Args)]
+pub struct CardsArgs {
+    /// A card id (as `mdcards list` prints it), or text from a card's question (any case)
+    #[arg(value_name = "CARD", required = true)]
+    pub cards: Vec<String>,
+
+    /// Act on every card a text matches (without it, a text matching several is an error)
+    #[arg(long)]
+    pub all: bool,
 
     #[command(flatten)]
     pub db: DbArgs,

@@ -369,3 +369,45 @@ fn the_eighth_lapse_suspends_and_the_card_leaves_the_session() {
     assert_eq!(answered.after.lapses, 8);
     assert!(session.next(Timestamp(START + 30 * MINUTE)).is_none());
 }
+
+#[test]
+fn a_set_aside_card_leaves_room_that_a_top_up_fills_and_undo_takes_back() {
+    let cards = SessionCards {
+        learning: vec![],
+        review: vec![],
+        new: (0..3).map(new_card).collect(),
+    };
+    let limits = Limits {
+        new_per_day: 3,
+        ..Limits::default()
+    };
+    let mut session = Session::new(
+        Params::default(),
+        cards,
+        TodayCounts::default(),
+        limits,
+        DAY,
+    );
+    let now = Timestamp(START);
+    session.next(now);
+    let before = session.clone();
+    session.bury().unwrap();
+    assert_eq!(session.counts().new, 2);
+    // The store now has cards 1..=4 new (0 is buried): the fourth fills the room.
+    session.top_up(SessionCards {
+        learning: vec![],
+        review: vec![],
+        new: (1..5).map(new_card).collect(),
+    });
+    assert_eq!(session.counts().new, 3, "as a restart would count");
+    session.top_up(SessionCards {
+        learning: vec![],
+        review: vec![],
+        new: (1..6).map(new_card).collect(),
+    });
+    assert_eq!(session.counts().new, 3, "never past the daily limit");
+    session.undo().unwrap();
+    let mut expected = before;
+    expected.show_question();
+    assert_eq!(session, expected, "the top-up goes with the bury");
+}

@@ -1,6 +1,7 @@
 //! The edge: the one place that touches files, the clock, the terminal and the database.
 //! Each command lives in its own file; they pass `now` and seeds down to the pure cores.
 
+mod cards;
 mod check;
 mod clock;
 mod completions;
@@ -51,6 +52,11 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Some(Command::Sync(args)) => sync::sync(&args),
         Some(Command::Stats(args)) => stats::stats(&args),
         Some(Command::Sim(args)) => sim::sim(&args),
+        Some(Command::Suspend(args)) => cards::act(cards::Action::Suspend, &args),
+        Some(Command::Unsuspend(args)) => cards::act(cards::Action::Unsuspend, &args),
+        Some(Command::Bury(args)) => cards::act(cards::Action::Bury, &args),
+        Some(Command::Unbury(args)) => cards::act(cards::Action::Unbury, &args),
+        Some(Command::Forget(args)) => cards::act(cards::Action::Forget, &args),
         Some(Command::Completions { shell }) => completions::completions(shell),
         Some(Command::Man) => completions::man(),
     }

@@ -38,6 +38,8 @@ pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
     let tz = TimeZone::system();
     let day = days::today(started, &tz);
     let params = Params::default();
+    // The query a session's cards come from, kept to fill the room a set-aside card leaves.
+    let mut queue = None;
     let session = if args.cram {
         let cards = store.all_cards(&sources).map_err(store_error)?;
         Session::cram(params, cards, day)
@@ -50,15 +52,15 @@ pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
         let today = store
             .today_counts(&sources, day.start)
             .map_err(store_error)?;
-        let cards = store
-            .session_cards(&QueueQuery {
-                sources: sources.clone(),
-                now: started,
-                day_end: day.end,
-                new_limit: limits.new_per_day.saturating_sub(today.new_introduced),
-                review_limit: limits.reviews_per_day.saturating_sub(today.reviews_done),
-            })
-            .map_err(store_error)?;
+        let query = QueueQuery {
+            sources: sources.clone(),
+            now: started,
+            day_end: day.end,
+            new_limit: limits.new_per_day.saturating_sub(today.new_introduced),
+            review_limit: limits.reviews_per_day.saturating_sub(today.reviews_done),
+        };
+        let cards = store.session_cards(&query).map_err(store_error)?;
+        queue = Some(query);
         Session::new(params, cards, today, limits, day)
     };
 
@@ -74,6 +76,9 @@ pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
         refresh_notes(store, &notes_args)
     };
     let mut driver = Driver::new(session, &mut store, &mut clock, &mut refresh);
+    if let Some(query) = queue {
+        driver.refill_from(query);
+    }
     let ending = if plain {
         let stdin = std::io::stdin();
         let mut input = BufReader::new(stdin.lock());

@@ -7,10 +7,10 @@ use std::path::PathBuf;
 
 use crate::deck::CardId;
 use crate::srs::{Rating, Timestamp};
-use crate::store::{self, AnswerRecord, Store, StoredCard};
+use crate::store::{self, AnswerRecord, QueueQuery, Store, StoredCard};
 
 use super::scenario::Attempt;
-use super::session::{Counts, Mode, Session, SessionError, Side, Undone};
+use super::session::{Counts, Mode, Session, SessionError, SetAside, Side, Undone};
 
 /// A command from the user.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,6 +24,10 @@ pub enum Input {
     Rate(Rating),
     Undo,
     Bury,
+    /// Suspend the card (`!`).
+    Suspend,
+    /// Make the card new again (`f`).
+    Forget,
     Edit,
     Help,
     /// Show or hide the timeline of a scenario card's run (answer side).
@@ -114,7 +118,7 @@ struct Receipt {
 
 enum Action {
     Answer { review_id: Option<i64> },
-    Bury { persisted: bool },
+    SetAside { persisted: bool },
 }
 
 pub struct Driver<'a> {
@@ -129,6 +133,8 @@ pub struct Driver<'a> {
     /// The scenario questions of the card showing, and which session card they are for.
     attempt: Option<Attempt>,
     attempt_for: Option<usize>,
+    /// The query the session's cards came from, to fill the room set-aside cards leave.
+    queue: Option<QueueQuery>,
 }
 
 /// Scenario questions answered in a session (undone answers not counted).
@@ -154,7 +160,14 @@ impl<'a> Driver<'a> {
             leeches: Vec::new(),
             attempt: None,
             attempt_for: None,
+            queue: None,
         }
+    }
+
+    /// Refill the session from the store with `query` after a card is set aside, so that
+    /// the counts are what a restart would show.
+    pub fn refill_from(&mut self, query: QueueQuery) {
+        self.queue = Some(query);
     }
 
     /// Scenario questions answered so far, and how many wrongly.
@@ -259,7 +272,9 @@ impl<'a> Driver<'a> {
                 Input::Timeline => self.toggle_timeline(current.side, ui)?,
                 Input::Rate(rating) => self.rate(rating, ui)?,
                 Input::Undo => self.undo(ui)?,
-                Input::Bury => self.bury(ui)?,
+                Input::Bury => self.set_aside(SetAside::Bury, ui)?,
+                Input::Suspend => self.set_aside(SetAside::Suspend, ui)?,
+                Input::Forget => self.set_aside(SetAside::Forget, ui)?,
                 Input::Edit => self.edit(ui)?,
                 Input::Help => ui.notice(HELP)?,
                 Input::Redraw => {}
@@ -448,32 +463,91 @@ impl<'a> Driver<'a> {
                 self.store.undo_answer(review_id, &card_id, &restore, now)?;
                 ui.notice("undone: the answer is taken back")?;
             }
-            (Undone::Bury { card_id, .. }, Some(Action::Bury { persisted: true })) => {
-                self.store.bury(&card_id, None)?;
-                ui.notice("undone: the card is no longer buried")?;
+            (
+                Undone::SetAside {
+                    card_id,
+                    action,
+                    restore,
+                    ..
+                },
+                Some(Action::SetAside { persisted: true }),
+            ) => {
+                let what = match action {
+                    SetAside::Bury => {
+                        self.store.bury(&card_id, None)?;
+                        "no longer buried"
+                    }
+                    SetAside::Suspend => {
+                        self.store.set_suspended(&card_id, false, now)?;
+                        "no longer suspended"
+                    }
+                    SetAside::Forget => {
+                        self.store.restore_sched(&card_id, &restore, now)?;
+                        "not forgotten: its schedule is back"
+                    }
+                };
+                ui.notice(&format!("undone: the card is {what}"))?;
             }
             _ => ui.notice("undone")?,
         }
         Ok(())
     }
 
-    fn bury(&mut self, ui: &mut dyn Frontend) -> Result<(), Error> {
-        let buried = match self.session.bury() {
-            Ok(buried) => buried,
+    /// Bury, suspend or forget the card showing; undo takes it back. A bury in a cram
+    /// session only skips the card (nothing is scheduled there); the others always persist.
+    fn set_aside(&mut self, action: SetAside, ui: &mut dyn Frontend) -> Result<(), Error> {
+        let Some(current) = self.session.current() else {
+            return Ok(());
+        };
+        let card = self.session.card(&current).clone();
+        let now = (self.clock)();
+        let set = match self.session.set_aside(action) {
+            Ok(set) => set,
             Err(error) => return Ok(ui.notice(&error.to_string())?),
         };
-        if !buried.cram {
-            self.store.bury(&buried.card_id, Some(buried.until))?;
+        let persisted = !(set.cram && action == SetAside::Bury);
+        let written = if !persisted {
+            Ok(())
+        } else {
+            match action {
+                SetAside::Bury => self.store.bury(&set.card_id, Some(set.until)),
+                SetAside::Suspend => self.store.set_suspended(&set.card_id, true, now),
+                SetAside::Forget => self.store.forget(&card, now).map(|_| ()),
+            }
+        };
+        if let Err(error) = written {
+            // Not written: the card stays, as the store has it.
+            let _ = self.session.undo();
+            return Err(error.into());
         }
         let attempt = self.attempt.take();
         self.attempt_for = None;
         self.receipts.push(Receipt {
-            action: Action::Bury {
-                persisted: !buried.cram,
-            },
+            action: Action::SetAside { persisted },
             attempt,
         });
-        ui.notice("buried until tomorrow")?;
+        self.top_up()?;
+        ui.notice(match action {
+            SetAside::Bury => "buried until tomorrow (u undoes)",
+            SetAside::Suspend => {
+                "suspended: it stays out of reviews until `mdcards unsuspend` (u undoes)"
+            }
+            SetAside::Forget => "forgotten: it is a new card again, its history kept (u undoes)",
+        })?;
+        Ok(())
+    }
+
+    /// Fill the room set-aside cards left, from the store.
+    fn top_up(&mut self) -> Result<(), Error> {
+        let Some(query) = &self.queue else {
+            return Ok(());
+        };
+        let query = QueueQuery {
+            now: (self.clock)(),
+            ..query.clone()
+        };
+        let cards = self.store.session_cards(&query)?;
+        self.session.top_up(cards);
         Ok(())
     }
 
@@ -544,4 +618,5 @@ fn first_line(text: &str) -> &str {
 
 pub const HELP: &str = "keys: space/enter show answer (then: Good, or Again after a wrong scenario answer), \
      enter or a opens a scenario card's answer box, 1 again, 2 hard, 3 good, 4 easy, \
-     t timeline (scenario cards), u undo, s bury until tomorrow, e edit the note, q quit";
+     t timeline (scenario cards), u undo, s bury until tomorrow, ! suspend, f forget (new again), \
+     e edit the note, ↑↓ j k PgUp PgDn Home End scroll, q quit";

@@ -1,7 +1,7 @@
 //! The answer prompt's line editor in raw mode: typed characters, Backspace, Ctrl-U to
 //! clear, Ctrl-W to delete a word, Enter submits, Esc goes back to the question, Ctrl-C and
 //! Ctrl-D quit. While nothing is typed, the command keys that begin no answer (`u` undo,
-//! `s` bury, `q` quit, `?`/`h` help) stay commands, so an answer box opened by a stray
+//! `s` bury, `!` suspend, `q` quit, `?`/`h` help) stay commands, so an answer box opened by a stray
 //! enter never swallows them. Pure: keys in, text and outcomes out.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -14,6 +14,7 @@ fn empty_box_command(c: char) -> Option<Input> {
     match c {
         'u' => Some(Input::Undo),
         's' => Some(Input::Bury),
+        '!' | '@' => Some(Input::Suspend),
         'q' => Some(Input::Quit),
         '?' | 'h' => Some(Input::Help),
         _ => None,

@@ -92,6 +92,10 @@ pub struct Tally {
     pub answer_ms: i64,
     /// Cards buried.
     pub buried: u32,
+    /// Cards suspended.
+    pub suspended: u32,
+    /// Cards forgotten (made new again).
+    pub forgotten: u32,
 }
 
 /// A learning card waiting for its due time; `order` breaks ties by arrival.
@@ -102,11 +106,17 @@ struct Waiting {
     card: usize,
 }
 
-/// Everything that a rate or bury changes, saved so undo restores it exactly.
+/// Everything that a rate or a card action changes, saved so undo restores it exactly.
 #[derive(Clone, Debug, PartialEq)]
 struct Snapshot {
     new_next: usize,
     review_next: usize,
+    /// Queue lengths, so cards a top-up added go again.
+    cards_len: usize,
+    new_len: usize,
+    review_len: usize,
+    set_aside_new: usize,
+    set_aside_review: usize,
     learning: Vec<Waiting>,
     requeue: VecDeque<usize>,
     current: Option<Current>,
@@ -120,7 +130,18 @@ struct Snapshot {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Action {
     Answer,
+    SetAside(SetAside),
+}
+
+/// Taking the card showing out of the session by hand, as in Anki.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetAside {
+    /// Hidden until the next study day.
     Bury,
+    /// Hidden until unsuspended.
+    Suspend,
+    /// Made new again (shown in a later session, as a new card).
+    Forget,
 }
 
 /// An answer to persist.
@@ -138,10 +159,11 @@ pub struct Answered {
     pub cram: bool,
 }
 
-/// A bury to persist: hide the card until `until`.
+/// A card action to persist (a bury hides the card until `until`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Buried {
     pub card_id: CardId,
+    pub action: SetAside,
     pub until: Timestamp,
     pub cram: bool,
 }
@@ -155,8 +177,13 @@ pub enum Undone {
         restore: Sched,
         cram: bool,
     },
-    /// Un-bury the card.
-    Bury { card_id: CardId, cram: bool },
+    /// Take back a card action: un-bury, unsuspend, or restore the forgotten schedule.
+    SetAside {
+        card_id: CardId,
+        action: SetAside,
+        restore: Sched,
+        cram: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -187,6 +214,13 @@ pub struct Session {
     tally: Tally,
     order: u64,
     history: Vec<Snapshot>,
+    /// New and review cards the daily limits allowed when the session started.
+    new_room: usize,
+    review_room: usize,
+    /// New and review cards set aside (buried, suspended, forgotten) before an answer:
+    /// they leave room for others, as after a restart.
+    set_aside_new: usize,
+    set_aside_review: usize,
 }
 
 impl Session {
@@ -202,6 +236,8 @@ impl Session {
         let new_room = limits.new_per_day.saturating_sub(today.new_introduced) as usize;
         let review_room = limits.reviews_per_day.saturating_sub(today.reviews_done) as usize;
         let mut session = Session::empty(params, Mode::Schedule, limits, day);
+        session.new_room = new_room;
+        session.review_room = review_room;
         let SessionCards {
             learning,
             review,
@@ -251,6 +287,10 @@ impl Session {
             tally: Tally::default(),
             order: 0,
             history: Vec::new(),
+            new_room: 0,
+            review_room: 0,
+            set_aside_new: 0,
+            set_aside_review: 0,
         }
     }
 
@@ -414,6 +454,11 @@ impl Session {
         Snapshot {
             new_next: self.new_next,
             review_next: self.review_next,
+            cards_len: self.cards.len(),
+            new_len: self.new.len(),
+            review_len: self.review.len(),
+            set_aside_new: self.set_aside_new,
+            set_aside_review: self.set_aside_review,
             learning: self.learning.clone(),
             requeue: self.requeue.clone(),
             current: self.current,
@@ -511,15 +556,72 @@ impl Session {
 
     /// Hide the current card until the next day.
     pub fn bury(&mut self) -> Result<Buried, SessionError> {
+        self.set_aside(SetAside::Bury)
+    }
+
+    /// Take the current card out of the session: buried, suspended or forgotten.
+    pub fn set_aside(&mut self, action: SetAside) -> Result<Buried, SessionError> {
         let current = self.current.ok_or(SessionError::NoCard)?;
-        self.history.push(self.snapshot(current.card, Action::Bury));
+        self.history
+            .push(self.snapshot(current.card, Action::SetAside(action)));
         self.current = None;
-        self.tally.buried += 1;
+        match action {
+            SetAside::Bury => self.tally.buried += 1,
+            SetAside::Suspend => self.tally.suspended += 1,
+            SetAside::Forget => self.tally.forgotten += 1,
+        }
+        // A card taken from the new or review queue leaves its place to another (one that
+        // came back as learning never held one).
+        match current.queue {
+            Queue::New => self.set_aside_new += 1,
+            Queue::Review => self.set_aside_review += 1,
+            Queue::Learning => {}
+        }
+        let card = &self.cards[current.card];
         Ok(Buried {
-            card_id: self.cards[current.card].id.clone(),
+            card_id: card.id.clone(),
+            action,
             until: self.day.end,
             cram: self.mode == Mode::Cram,
         })
+    }
+
+    /// Cards the store has due now, after cards were set aside: new and review cards join
+    /// the session in the room the set-aside ones left, as a restart would show them.
+    pub fn top_up(&mut self, cards: SessionCards) {
+        if self.mode == Mode::Cram {
+            return;
+        }
+        let SessionCards { review, new, .. } = cards;
+        let mut new_held = self.new.len() - self.set_aside_new;
+        for card in new {
+            if new_held >= self.new_room {
+                break;
+            }
+            if self.cards.iter().any(|c| c.id == card.id) {
+                continue;
+            }
+            let index = self.push_card(card);
+            self.new.push(index);
+            new_held += 1;
+        }
+        let mut review_held = self.review.len() - self.set_aside_review;
+        for card in review {
+            if review_held >= self.review_room {
+                break;
+            }
+            if self.cards.iter().any(|c| c.id == card.id) {
+                continue;
+            }
+            let index = self.push_card(card);
+            self.review.push(index);
+            review_held += 1;
+        }
+    }
+
+    /// Cards set aside so far (buried, suspended or forgotten).
+    pub fn set_aside_count(&self) -> usize {
+        (self.tally.buried + self.tally.suspended + self.tally.forgotten) as usize
     }
 
     /// Take back the last answer or bury; the card shows again, on its question side (as
@@ -528,6 +630,11 @@ impl Session {
         let snapshot = self.history.pop().ok_or(SessionError::NothingToUndo)?;
         let card_id = self.cards[snapshot.card].id.clone();
         self.cards[snapshot.card].sched = snapshot.sched;
+        self.cards.truncate(snapshot.cards_len);
+        self.new.truncate(snapshot.new_len);
+        self.review.truncate(snapshot.review_len);
+        self.set_aside_new = snapshot.set_aside_new;
+        self.set_aside_review = snapshot.set_aside_review;
         self.new_next = snapshot.new_next;
         self.review_next = snapshot.review_next;
         self.learning = snapshot.learning;
@@ -543,7 +650,12 @@ impl Session {
                 restore: snapshot.sched,
                 cram,
             },
-            Action::Bury => Undone::Bury { card_id, cram },
+            Action::SetAside(action) => Undone::SetAside {
+                card_id,
+                action,
+                restore: snapshot.sched,
+                cram,
+            },
         })
     }
 

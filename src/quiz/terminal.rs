@@ -49,7 +49,7 @@ fn enter() -> io::Result<()> {
 }
 
 /// The keys under an answer.
-const COMMAND_KEYS: &str = "u undo   s bury   e edit   q quit";
+const COMMAND_KEYS: &str = "u undo   s bury   ! suspend   f forget   e edit   q quit";
 
 /// The card showing, owned, so that a resize or a scroll can lay it out again.
 struct Shown {
@@ -349,7 +349,9 @@ pub fn key_input(key: KeyEvent) -> Option<Input> {
         KeyCode::Char('3') => Some(Input::Rate(Rating::Good)),
         KeyCode::Char('4') => Some(Input::Rate(Rating::Easy)),
         KeyCode::Char('u') => Some(Input::Undo),
-        KeyCode::Char('s') => Some(Input::Bury),
+        KeyCode::Char('s') | KeyCode::Char('-') => Some(Input::Bury),
+        KeyCode::Char('!') | KeyCode::Char('@') => Some(Input::Suspend),
+        KeyCode::Char('f') => Some(Input::Forget),
         KeyCode::Char('e') => Some(Input::Edit),
         KeyCode::Char('q') | KeyCode::Esc => Some(Input::Quit),
         KeyCode::Char('?') | KeyCode::Char('h') => Some(Input::Help),

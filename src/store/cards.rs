@@ -101,11 +101,11 @@ pub struct TodayCounts {
     pub reviews_done: u32,
 }
 
-const CARD_COLUMNS: &str = "c.id, c.deck, c.front, c.back, c.tags, c.scenario, s.path, \
+pub(super) const CARD_COLUMNS: &str = "c.id, c.deck, c.front, c.back, c.tags, c.scenario, s.path, \
      c.state, c.step, c.stability, c.difficulty, c.due, c.last_review, c.reps, c.lapses, \
      c.suspended, c.leech";
 
-fn read_card(row: &Row<'_>) -> rusqlite::Result<StoredCard> {
+pub(super) fn read_card(row: &Row<'_>) -> rusqlite::Result<StoredCard> {
     let tags: String = row.get(4)?;
     let tags = serde_json::from_str(&tags).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(4, rusqlite::types::Type::Text, Box::new(e))

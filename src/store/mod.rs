@@ -4,6 +4,7 @@
 //! refused before anything writes to it; every change (an answer, a sync) is one
 //! transaction, so a crash or a kill loses at most the answer being typed.
 
+mod actions;
 mod cards;
 mod columns;
 mod error;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use actions::ActedCard;
 pub use cards::{QueueQuery, Sched, SessionCards, StoredCard, TodayCounts};
 pub use error::Error;
 pub use exports::ExportRecord;
