@@ -331,3 +331,99 @@ fn both_highlighters_colour_every_statement_and_only_statements() {
     assert_ne!(lines[0][0].style, palette::KEYWORD, "{:?}", lines[0]);
     assert_eq!(lines[1][0].style, palette::KEYWORD, "{:?}", lines[1]);
 }
+
+/// The grammar block of GUIDE.md's "Scenario scripts".
+fn guide_grammar() -> &'static str {
+    let guide = include_str!("../GUIDE.md");
+    let section = guide
+        .split("\n## Scenario scripts\n")
+        .nth(1)
+        .expect("GUIDE.md has a \"Scenario scripts\" section");
+    let start = section.find("```\nblock ").expect("its grammar block") + 4;
+    let end = start + section[start..].find("\n```").expect("the block's end");
+    &section[start..end]
+}
+
+/// The first word of every alternative of every statement production (named in lower
+/// case; CAPITALS name values): the statements the grammar says a block may hold.
+/// Alternatives are split at `|` outside brackets and quotes.
+fn grammar_statements(grammar: &str) -> Vec<String> {
+    let mut firsts = Vec::new();
+    // Productions start at column 0: `name := ...`, continued by indented lines.
+    let mut productions: Vec<String> = Vec::new();
+    for line in grammar.lines() {
+        if line.starts_with(' ') {
+            if let Some(last) = productions.last_mut() {
+                last.push('\n');
+                last.push_str(line);
+            }
+        } else {
+            productions.push(line.to_owned());
+        }
+    }
+    for production in &productions {
+        let Some((name, body)) = production.split_once(":=") else {
+            continue;
+        };
+        if name.trim().chars().any(|c| c.is_ascii_uppercase()) {
+            continue;
+        }
+        let mut depth = 0i32;
+        let mut quoted = false;
+        let mut alternative_start = true;
+        let mut word = String::new();
+        for c in body.chars() {
+            match c {
+                '"' if quoted => {
+                    quoted = false;
+                    if alternative_start {
+                        firsts.push(std::mem::take(&mut word));
+                    }
+                    word.clear();
+                    alternative_start = false;
+                }
+                '"' => quoted = true,
+                _ if quoted => word.push(c),
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    alternative_start = false;
+                }
+                ')' | ']' | '}' => depth -= 1,
+                '|' if depth == 0 => alternative_start = true,
+                c if c.is_whitespace() => {}
+                _ => alternative_start = false,
+            }
+        }
+    }
+    firsts.sort();
+    firsts.dedup();
+    firsts
+}
+
+#[test]
+fn the_guide_grammar_holds_every_statement_and_word_of_the_table() {
+    use mdcards::scenario::script::statements::STATEMENTS;
+
+    let grammar = guide_grammar();
+    let mut names: Vec<String> = STATEMENTS.iter().map(|s| s.name.to_owned()).collect();
+    names.sort();
+    // Both ways: every statement the parser takes has an alternative in the grammar, and
+    // every alternative the grammar shows starts with a statement the parser takes.
+    assert_eq!(grammar_statements(grammar), names, "{grammar}");
+    for spec in &STATEMENTS {
+        assert!(
+            grammar.contains(spec.help),
+            "the guide describes `{}` as the table does: {:?}",
+            spec.name,
+            spec.help
+        );
+        for word in spec.words {
+            assert!(
+                grammar.contains(&format!("\"{word}\""))
+                    || grammar.contains(&format!("\"{word}[\"")),
+                "`{} … {word}` is missing from the guide's grammar",
+                spec.name
+            );
+        }
+    }
+}

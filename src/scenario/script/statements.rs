@@ -2,7 +2,7 @@
 //! stand, its grammar, the fixed words it takes and the function that parses it. The parser
 //! dispatches on this table, its "unknown command" help and did-you-mean come from it, and
 //! the code highlighters colour [`KEYWORDS`], so a statement added here is known everywhere
-//! at once. GUIDE.md's grammar is checked against it by a test.
+//! at once. GUIDE.md's grammar is checked against it by a test (tests/raft_script.rs).
 
 use super::ScriptError;
 use super::ast::{CommandKind, Script};
@@ -31,8 +31,9 @@ pub struct StatementSpec {
     /// The word that starts it.
     pub name: &'static str,
     pub place: Place,
-    /// Its grammar as GUIDE.md writes it: words in quotes, ARGUMENTS in capitals.
-    pub syntax: &'static str,
+    /// What it does, in a line: GUIDE.md's grammar shows it beside the statement (a test
+    /// holds the two together).
+    pub help: &'static str,
     /// The fixed words it takes after its name that did-you-mean offers when one is
     /// misspelt: option names, node attributes, the properties `expect` and `ask` name.
     pub words: &'static [&'static str],
@@ -91,7 +92,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "cluster",
         place: Place::First,
-        syntax: r#""cluster" N"#,
+        help: "the cluster's size, 1 to 64 nodes: the first line, once",
         words: &[],
         example: "cluster 3",
         parse: parser::cluster_again,
@@ -99,7 +100,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "option",
         place: Place::Setup,
-        syntax: r#""option" NAME VALUE"#,
+        help: "a protocol or network setting, before the first event",
         words: OPTIONS,
         example: "option election-timeout 20",
         parse: parser::option,
@@ -107,7 +108,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "node",
         place: Place::Setup,
-        syntax: r#""node" ID ATTRIBUTE..."#,
+        help: "a node's state at the start, before the first event",
         words: NODE_ATTRIBUTES,
         example: "node 2 leader term 3 log 1 3 commit 1 next 1=2 match 1=1",
         parse: parser::node,
@@ -115,7 +116,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "timeout",
         place: Place::Body,
-        syntax: r#""timeout" ID"#,
+        help: "the node's timer fires now (election; a leader's heartbeat)",
         words: &[],
         example: "timeout 2",
         parse: |cursor, script| Ok(Some(CommandKind::Timeout(cursor.node(script.size)?))),
@@ -123,7 +124,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "tick",
         place: Place::Body,
-        syntax: r#""tick" [N]"#,
+        help: "N ticks; messages arrive after their latency",
         words: &[],
         example: "tick 5",
         parse: parser::tick,
@@ -131,7 +132,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "deliver",
         place: Place::Body,
-        syntax: r#""deliver" [FROM "->" TO] [KIND]"#,
+        help: r#"deliver what is in flight now ("*" for any node)"#,
         words: &[],
         example: "deliver 1 -> * RequestVote",
         parse: |cursor, script| {
@@ -144,7 +145,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "drop",
         place: Place::Body,
-        syntax: r#""drop" [FROM "->" TO] [KIND]"#,
+        help: "lose what is in flight",
         words: &[],
         example: "drop * -> 3",
         parse: |cursor, script| {
@@ -157,7 +158,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "send",
         place: Place::Body,
-        syntax: r#""send" FROM "->" TO JSON"#,
+        help: "this message arrives at TO now, as if FROM sent it",
         words: &[],
         example: r#"send 3 -> 1 {"term": 5, "candidateId": 3, "lastLogIndex": 10, "lastLogTerm": 4}"#,
         parse: |cursor, script| Ok(Some(CommandKind::Send(parser::send(cursor, script.size)?))),
@@ -165,7 +166,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "propose",
         place: Place::Body,
-        syntax: r#""propose" [ID] COMMAND"#,
+        help: "a client command (to the leader if no ID)",
         words: &[],
         example: "propose 1 set x = 1",
         parse: |cursor, script| parser::propose(cursor, script.size).map(Some),
@@ -173,7 +174,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "partition",
         place: Place::Body,
-        syntax: r#""partition" ID... "|" ID..."#,
+        help: "nodes not listed form one more group",
         words: &[],
         example: "partition 1 2 | 3",
         parse: |cursor, script| {
@@ -186,7 +187,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "isolate",
         place: Place::Body,
-        syntax: r#""isolate" ID"#,
+        help: "cut the node off from every other",
         words: &[],
         example: "isolate 3",
         parse: |cursor, script| Ok(Some(CommandKind::Isolate(cursor.node(script.size)?))),
@@ -194,7 +195,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "heal",
         place: Place::Body,
-        syntax: r#""heal""#,
+        help: "every link works again",
         words: &[],
         example: "heal",
         parse: |_, _| Ok(Some(CommandKind::Heal)),
@@ -202,7 +203,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "crash",
         place: Place::Body,
-        syntax: r#""crash" ID"#,
+        help: "the node stops; it keeps its term, vote and log",
         words: &[],
         example: "crash 2",
         parse: |cursor, script| Ok(Some(CommandKind::Crash(cursor.node(script.size)?))),
@@ -210,7 +211,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "restart",
         place: Place::Body,
-        syntax: r#""restart" ID"#,
+        help: "a crashed node comes back as a follower",
         words: &[],
         example: "restart 2",
         parse: |cursor, script| Ok(Some(CommandKind::Restart(cursor.node(script.size)?))),
@@ -218,7 +219,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "stabilize",
         place: Place::Body,
-        syntax: r#""stabilize""#,
+        help: "deliver until nothing is in flight (no ticks)",
         words: &[],
         example: "stabilize",
         parse: |_, _| Ok(Some(CommandKind::Stabilize)),
@@ -226,7 +227,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "expect",
         place: Place::Body,
-        syntax: r#""expect" ID PROPERTY VALUE"#,
+        help: "the state or the last message is as written, or the card is wrong",
         words: PROPERTIES,
         example: "expect 1 votedFor none",
         parse: |cursor, script| {
@@ -239,7 +240,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "ask",
         place: Place::Body,
-        syntax: r#""ask" ID PROPERTY"#,
+        help: "a question the simulator answers at this point of the run",
         words: PROPERTIES,
         example: "ask 1 commitIndex",
         parse: |cursor, script| Ok(Some(CommandKind::Ask(parser::ask(cursor, script.size)?))),
@@ -247,7 +248,7 @@ pub const STATEMENTS: [StatementSpec; 18] = [
     StatementSpec {
         name: "generate",
         place: Place::Alone,
-        syntax: r#""generate" KIND"#,
+        help: "a generator card: alone in its block, a new question at every review",
         words: &[],
         example: "generate vote-decision",
         parse: parser::generate_in_script,
