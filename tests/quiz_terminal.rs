@@ -137,3 +137,45 @@ fn e_opens_the_editor_at_the_card_and_resyncs() {
     let stty = stty_lines(&out);
     assert_eq!(stty[0], stty[1]);
 }
+
+#[test]
+fn an_edit_that_leaves_an_error_says_which_and_where() {
+    if python().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("raft.md"),
+        "# Raft\n\n## What is a term?\n<!-- id: term -->\n\nA logical clock.\n",
+    )
+    .unwrap();
+    // The editor adds a card that claims the same id.
+    let editor = dir.path().join("editor.sh");
+    std::fs::write(
+        &editor,
+        "#!/bin/sh\nprintf '\\n## Who can vote?\\n<!-- id: term -->\\n\\nEvery server.\\n' >> \"$2\"\n",
+    )
+    .unwrap();
+    let script = format!(
+        "export VISUAL='sh {}'; {}",
+        editor.display(),
+        script("raft.md")
+    );
+    let run = pty::run(
+        dir.path(),
+        &script,
+        (30, 120),
+        &[
+            pty::Step::keys("show answer", &["e"]),
+            pty::Step::keys("not synced", &["q"]).screen(),
+        ],
+    );
+    let screen = run.screens[0].replace('\n', " ");
+    assert!(
+        screen.contains(
+            "not synced: raft.md:8:1: error[duplicate-id]: the id `term` belongs to two cards"
+        ),
+        "the error, its code and where it is: {screen}"
+    );
+    assert!(screen.contains("press e to fix it"), "{screen}");
+}

@@ -186,7 +186,8 @@ fn refresh_notes(store: &mut Store, args: &NotesArgs) -> Result<Refreshed, drive
     if notes.has_errors() {
         return Ok(Refreshed {
             renamed: Vec::new(),
-            summary: "not synced: the notes have errors (run `mdcards check`)".to_owned(),
+            summary: first_error(&notes),
+            synced: false,
         });
     }
     let read = ReadNotes::new(args, notes)
@@ -200,7 +201,33 @@ fn refresh_notes(store: &mut Store, args: &NotesArgs) -> Result<Refreshed, drive
     Ok(Refreshed {
         renamed,
         summary: report.summary(),
+        synced: true,
     })
+}
+
+/// The message when an edit left the notes with errors: the first error, where it is, and
+/// what to do.
+fn first_error(notes: &input::LoadedNotes) -> String {
+    let errors: Vec<_> = notes.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let Some(first) = errors.first() else {
+        return "not synced".to_owned();
+    };
+    let place = format!(
+        "{}:{}:{}",
+        super::paths::display_path(&first.location.file),
+        first.location.line,
+        first.location.col
+    );
+    let more = match errors.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more error: `mdcards check` lists them)".to_owned(),
+        n => format!(" (and {n} more errors: `mdcards check` lists them)"),
+    };
+    format!(
+        "not synced: {place}: error[{}]: {}{more}; press e to fix it (until then the quiz \
+         goes on with the cards as last synced)",
+        first.code, first.message
+    )
 }
 
 fn nothing_due(

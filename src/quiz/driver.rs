@@ -96,8 +96,10 @@ pub enum Error {
 /// After an edit: the notes were synced again; these cards were renamed.
 pub struct Refreshed {
     pub renamed: Vec<(CardId, CardId)>,
-    /// One line for the user ("1 updated").
+    /// One line for the user ("1 updated"; or, when the notes could not be synced, why).
     pub summary: String,
+    /// The notes were synced (not refused for an error).
+    pub synced: bool,
 }
 
 /// How a session ended.
@@ -588,7 +590,11 @@ impl<'a> Driver<'a> {
             self.attempt = Attempt::for_card(self.session.card(&current));
             self.attempt_for = Some(current.card);
         }
-        ui.notice(&format!("notes synced: {}", refreshed.summary))?;
+        if refreshed.synced {
+            ui.notice(&format!("notes synced: {}", refreshed.summary))?;
+        } else {
+            ui.notice(&refreshed.summary)?;
+        }
         Ok(())
     }
 }
