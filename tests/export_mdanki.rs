@@ -72,7 +72,10 @@ fn every_mdanki_file_makes_the_cards_mdanki_makes() {
             let card = expected_cards.remove(0);
             assert_eq!(card["front"], format!("# {}", title.unwrap()), "{name}");
             assert_eq!(card["back"], intro.as_str(), "{name}");
-            assert!(stderr.contains("text outside any card is not used"), "{stderr}");
+            assert!(
+                stderr.contains("text outside any card is not used"),
+                "{stderr}"
+            );
         }
         let expected_cards = &expected_cards;
         let fronts = |cards: &[Value]| -> Vec<String> {
