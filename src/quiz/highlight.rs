@@ -1,288 +1,195 @@
-//! Code block colouring for the terminal. JSON is re-indented (keeping key order, which
-//! matters for RPC messages) and coloured by token; other languages get a small lexer that
-//! knows strings, numbers, comments and common keywords.
+//! Code blocks for the terminal: the shared tokenizer's pieces ([`crate::highlight`]) as
+//! styled lines. JSON is re-indented first, keeping its key order (which matters for RPC
+//! messages), so a message written on one line reads as the structure it is.
+
+use anstyle::Style;
 
 use super::styled::{Line, Span, palette};
+use crate::highlight::{self, Sink, Token};
 
-/// Colour a fenced code block; `language` is the info string's first word.
+/// Colour a fenced code block; `language` is the info string (its first word counts).
 pub fn highlight(language: &str, code: &str) -> Vec<Line> {
+    let language = highlight::language_of(language);
     let code = code.strip_suffix('\n').unwrap_or(code);
-    if language.eq_ignore_ascii_case("json")
-        && let Some(lines) = json(code)
+    let pretty;
+    let code = match language
+        .eq_ignore_ascii_case("json")
+        .then(|| reindent_json(code))
     {
-        return lines;
-    }
-    let syntax = Syntax::for_language(language);
-    code.lines()
-        .map(|line| generic_line(line, &syntax))
-        .collect()
+        Some(Some(reindented)) => {
+            pretty = reindented;
+            pretty.as_str()
+        }
+        _ => code,
+    };
+    let mut lines = Lines::default();
+    highlight::tokenize(language, code, &mut lines);
+    lines.finish()
 }
 
-/// Pretty-print JSON token by token; `None` when it does not tokenise (shown as written).
-fn json(code: &str) -> Option<Vec<Line>> {
-    let tokens = json_tokens(code)?;
-    let mut lines: Vec<Line> = Vec::new();
-    let mut line: Line = Vec::new();
-    let mut depth: usize = 0;
-    let indent = |depth: usize| Span::plain("  ".repeat(depth));
-    let mut i = 0;
-    while i < tokens.len() {
-        let token = &tokens[i];
-        let next = tokens.get(i + 1);
-        match token {
-            Token::Open(c) => {
-                line.push(Span::plain(c.to_string()));
-                let closes_at_once = matches!(next, Some(Token::Close(_)));
-                if closes_at_once {
-                    if let Some(Token::Close(close)) = next {
-                        line.push(Span::plain(close.to_string()));
-                    }
-                    i += 1;
-                    if depth == 0 && tokens.get(i + 1).is_some() {
-                        lines.push(std::mem::take(&mut line));
-                        lines.push(Vec::new());
-                    }
-                } else {
-                    depth += 1;
-                    lines.push(std::mem::take(&mut line));
-                    line.push(indent(depth));
-                }
-            }
-            Token::Close(c) => {
-                depth = depth.checked_sub(1)?;
-                lines.push(std::mem::take(&mut line));
-                line.push(indent(depth));
-                line.push(Span::plain(c.to_string()));
-                if depth == 0 && next.is_some() {
-                    // Another value follows (two messages in one block): a line of its own,
-                    // after a blank one.
-                    lines.push(std::mem::take(&mut line));
-                    lines.push(Vec::new());
-                }
-            }
-            Token::Comma => {
-                line.push(Span::plain(","));
-                lines.push(std::mem::take(&mut line));
-                line.push(indent(depth));
-            }
-            Token::Colon => line.push(Span::plain(": ")),
-            Token::String(text) => {
-                let style = if matches!(next, Some(Token::Colon)) {
-                    palette::KEY
-                } else {
-                    palette::STRING
-                };
-                line.push(Span::new(text.clone(), style));
-            }
-            Token::Scalar(text) => {
-                let style = if text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-                    palette::NUMBER
-                } else {
-                    palette::KEYWORD
-                };
-                line.push(Span::new(text.clone(), style));
+/// The terminal style of each token class; plain code is `palette::CODE`.
+pub fn style(token: Token) -> Style {
+    match token {
+        Token::Keyword | Token::Literal => palette::KEYWORD,
+        Token::Number => palette::NUMBER,
+        Token::String => palette::STRING,
+        Token::Comment => palette::COMMENT,
+        Token::Key => palette::KEY,
+        Token::Type => palette::TYPE,
+        Token::Call => palette::CALL,
+    }
+}
+
+/// Pieces cut into lines of spans (a piece may span lines, a line hold many pieces). As
+/// `str::lines`: a `\r` before a line end is dropped, and a last empty line is no line.
+#[derive(Default)]
+struct Lines {
+    done: Vec<Line>,
+    line: Line,
+}
+
+impl Lines {
+    fn push(&mut self, text: &str, style: Style) {
+        let mut pieces = text.split('\n');
+        if let Some(first) = pieces.next() {
+            self.push_on_line(first, style);
+        }
+        for piece in pieces {
+            self.end_line();
+            self.push_on_line(piece, style);
+        }
+    }
+
+    fn push_on_line(&mut self, text: &str, style: Style) {
+        if !text.is_empty() {
+            self.line.push(Span::new(text, style));
+        }
+    }
+
+    fn end_line(&mut self) {
+        if let Some(last) = self.line.last_mut()
+            && last.text.ends_with('\r')
+        {
+            last.text.pop();
+            if last.text.is_empty() {
+                self.line.pop();
             }
         }
-        i += 1;
+        self.done.push(std::mem::take(&mut self.line));
     }
-    if depth != 0 {
-        return None;
+
+    fn finish(mut self) -> Vec<Line> {
+        if !self.line.is_empty() {
+            self.end_line();
+        }
+        self.done
     }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    Some(lines)
 }
 
+impl Sink for Lines {
+    fn plain(&mut self, text: &str) {
+        self.push(text, palette::CODE);
+    }
+
+    fn token(&mut self, token: Token, text: &str) {
+        self.push(text, style(token));
+    }
+}
+
+/// JSON laid out two spaces a level, one member a line, keys in their written order;
+/// `None` when it does not scan as JSON (it is then shown as written).
+fn reindent_json(code: &str) -> Option<String> {
+    let pieces = json_pieces(code)?;
+    let mut out = String::with_capacity(code.len() * 2);
+    let mut depth: usize = 0;
+    let new_line = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    let mut pieces = pieces.into_iter().peekable();
+    while let Some(piece) = pieces.next() {
+        match piece {
+            JsonPiece::Open(open) => {
+                out.push(open);
+                if let Some(&JsonPiece::Close(close)) = pieces.peek() {
+                    out.push(close);
+                    pieces.next();
+                } else {
+                    depth += 1;
+                    new_line(&mut out, depth);
+                    continue;
+                }
+            }
+            JsonPiece::Close(close) => {
+                depth = depth.checked_sub(1)?;
+                new_line(&mut out, depth);
+                out.push(close);
+            }
+            JsonPiece::Comma => {
+                out.push(',');
+                new_line(&mut out, depth);
+            }
+            JsonPiece::Colon => out.push_str(": "),
+            JsonPiece::Value(text) => out.push_str(text),
+        }
+        // Another value after a whole object or array (two messages in one block): after
+        // a blank line. (An `Open` that did not close at once went on above.)
+        let ended_container = matches!(piece, JsonPiece::Open(_) | JsonPiece::Close(_));
+        if ended_container && depth == 0 && pieces.peek().is_some() {
+            out.push_str("\n\n");
+        }
+    }
+    (depth == 0).then_some(out)
+}
+
+/// The layout-bearing pieces of JSON; strings and scalars are kept as written.
 #[derive(Debug, PartialEq)]
-enum Token {
+enum JsonPiece<'a> {
     Open(char),
     Close(char),
     Comma,
     Colon,
-    String(String),
-    Scalar(String),
+    Value(&'a str),
 }
 
-fn json_tokens(code: &str) -> Option<Vec<Token>> {
-    let mut tokens = Vec::new();
-    let mut chars = code.chars().peekable();
-    while let Some(c) = chars.next() {
+fn json_pieces(code: &str) -> Option<Vec<JsonPiece<'_>>> {
+    let mut pieces = Vec::new();
+    let mut chars = code.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
         match c {
             c if c.is_whitespace() => {}
-            '{' | '[' => tokens.push(Token::Open(c)),
-            '}' | ']' => tokens.push(Token::Close(c)),
-            ',' => tokens.push(Token::Comma),
-            ':' => tokens.push(Token::Colon),
+            '{' | '[' => pieces.push(JsonPiece::Open(c)),
+            '}' | ']' => pieces.push(JsonPiece::Close(c)),
+            ',' => pieces.push(JsonPiece::Comma),
+            ':' => pieces.push(JsonPiece::Colon),
             '"' => {
-                let mut text = String::from('"');
-                let mut closed = false;
-                while let Some(c) = chars.next() {
-                    text.push(c);
+                let mut end = None;
+                while let Some((at, c)) = chars.next() {
                     if c == '\\' {
-                        text.push(chars.next()?);
+                        chars.next()?;
                     } else if c == '"' {
-                        closed = true;
+                        end = Some(at + 1);
                         break;
                     }
                 }
-                if !closed {
-                    return None;
-                }
-                tokens.push(Token::String(text));
+                pieces.push(JsonPiece::Value(&code[start..end?]));
             }
             c if c == '-' || c.is_ascii_alphanumeric() => {
-                let mut text = String::from(c);
-                while let Some(&next) = chars.peek() {
+                let mut end = start + 1;
+                while let Some(&(at, next)) = chars.peek() {
                     if next.is_ascii_alphanumeric() || matches!(next, '.' | '-' | '+') {
-                        text.push(next);
+                        end = at + 1;
                         chars.next();
                     } else {
                         break;
                     }
                 }
-                tokens.push(Token::Scalar(text));
+                pieces.push(JsonPiece::Value(&code[start..end]));
             }
             _ => return None,
         }
     }
-    Some(tokens)
-}
-
-struct Syntax {
-    keywords: &'static [&'static str],
-    line_comments: &'static [&'static str],
-}
-
-const COMMON_KEYWORDS: &[&str] = &[
-    "fn",
-    "let",
-    "mut",
-    "if",
-    "else",
-    "for",
-    "while",
-    "loop",
-    "return",
-    "match",
-    "struct",
-    "enum",
-    "impl",
-    "use",
-    "pub",
-    "def",
-    "class",
-    "import",
-    "from",
-    "func",
-    "package",
-    "var",
-    "const",
-    "type",
-    "interface",
-    "true",
-    "false",
-    "null",
-    "nil",
-    "None",
-    "True",
-    "False",
-    "self",
-    "in",
-    "switch",
-    "case",
-    "break",
-    "continue",
-    "async",
-    "await",
-    "go",
-    "defer",
-    "select",
-    "chan",
-    "function",
-    "new",
-    "public",
-    "private",
-    "static",
-    "void",
-    "int",
-];
-
-/// The scenario script language (```raft blocks): its statements, from the language's one
-/// table.
-const RAFT_KEYWORDS: &[&str] = &crate::scenario::script::statements::KEYWORDS;
-
-impl Syntax {
-    fn for_language(language: &str) -> Syntax {
-        let lower = language.to_ascii_lowercase();
-        match lower.as_str() {
-            "raft" => Syntax {
-                keywords: RAFT_KEYWORDS,
-                line_comments: &["#"],
-            },
-            "sh" | "bash" | "shell" | "zsh" | "python" | "py" | "yaml" | "yml" | "toml"
-            | "ruby" | "rb" => Syntax {
-                keywords: COMMON_KEYWORDS,
-                line_comments: &["#"],
-            },
-            "sql" | "lua" | "haskell" => Syntax {
-                keywords: COMMON_KEYWORDS,
-                line_comments: &["--"],
-            },
-            _ => Syntax {
-                keywords: COMMON_KEYWORDS,
-                line_comments: &["//"],
-            },
-        }
-    }
-}
-
-fn generic_line(line: &str, syntax: &Syntax) -> Line {
-    let mut spans: Line = Vec::new();
-    let mut plain = String::new();
-    let flush = |plain: &mut String, spans: &mut Line| {
-        if !plain.is_empty() {
-            spans.push(Span::new(std::mem::take(plain), palette::CODE));
-        }
-    };
-    let mut rest = line;
-    while let Some(c) = rest.chars().next() {
-        if syntax.line_comments.iter().any(|m| rest.starts_with(m)) {
-            flush(&mut plain, &mut spans);
-            spans.push(Span::new(rest, palette::COMMENT));
-            return spans;
-        }
-        if c == '"' || c == '\'' || c == '`' {
-            let end = rest[1..].find(c).map_or(rest.len(), |i| i + 2);
-            flush(&mut plain, &mut spans);
-            spans.push(Span::new(&rest[..end], palette::STRING));
-            rest = &rest[end..];
-            continue;
-        }
-        if c.is_alphanumeric() || c == '_' {
-            let end = rest
-                .find(|ch: char| !(ch.is_alphanumeric() || ch == '_' || ch == '.'))
-                .unwrap_or(rest.len());
-            let word = &rest[..end];
-            let word = word.trim_end_matches('.');
-            let end = word.len();
-            if word.chars().next().is_some_and(|f| f.is_ascii_digit()) {
-                flush(&mut plain, &mut spans);
-                spans.push(Span::new(word, palette::NUMBER));
-            } else if syntax.keywords.contains(&word) {
-                flush(&mut plain, &mut spans);
-                spans.push(Span::new(word, palette::KEYWORD));
-            } else {
-                plain.push_str(word);
-            }
-            rest = &rest[end.max(1)..];
-            continue;
-        }
-        plain.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    flush(&mut plain, &mut spans);
-    spans
+    Some(pieces)
 }
 
 #[cfg(test)]
@@ -292,6 +199,10 @@ mod tests {
 
     fn text(lines: &[Line]) -> String {
         lines.iter().map(line_text).collect::<Vec<_>>().join("\n")
+    }
+
+    fn styled(line: &Line) -> Vec<(&str, Style)> {
+        line.iter().map(|s| (s.text.as_str(), s.style)).collect()
     }
 
     #[test]
@@ -308,6 +219,8 @@ mod tests {
         assert_eq!(key.style, palette::KEY);
         let number = lines[1].iter().find(|s| s.text == "5").unwrap();
         assert_eq!(number.style, palette::NUMBER);
+        let literal = lines[8].iter().find(|s| s.text == "true").unwrap();
+        assert_eq!(literal.style, palette::KEYWORD);
     }
 
     #[test]
@@ -315,24 +228,86 @@ mod tests {
         let two = highlight("json", "{\"term\": 5}\n{\"term\": 6}\n");
         assert_eq!(text(&two), "{\n  \"term\": 5\n}\n\n{\n  \"term\": 6\n}");
         assert_eq!(text(&highlight("json", "{}{}")), "{}\n\n{}");
+        // Scalars at the top stay on their line.
+        assert_eq!(text(&highlight("json", "\"a\": 1")), "\"a\": 1");
     }
 
     #[test]
     fn broken_json_is_shown_as_written() {
         let lines = highlight("json", "{\"term\": 5,\n oops");
         assert_eq!(text(&lines), "{\"term\": 5,\n oops");
+        // Still coloured where it can be.
+        assert_eq!(lines[0][1].style, palette::KEY, "{:?}", lines[0]);
     }
 
     #[test]
-    fn other_code_gets_keywords_strings_and_comments() {
-        let lines = highlight("rust", "let x = \"hi\"; // note");
-        let styles: Vec<_> = lines[0]
+    fn json_with_comments_keeps_its_layout_and_colours_them() {
+        let lines = highlight("json", "{\n  // the term\n  \"term\": 5\n}");
+        assert_eq!(text(&lines), "{\n  // the term\n  \"term\": 5\n}");
+        assert!(
+            styled(&lines[1]).contains(&("// the term", palette::COMMENT)),
+            "{:?}",
+            lines[1]
+        );
+    }
+
+    #[test]
+    fn other_code_gets_keywords_strings_comments_types_and_calls() {
+        let lines = highlight("rust", "let x: u64 = f(\"hi\"); // note");
+        assert_eq!(
+            styled(&lines[0]),
+            [
+                ("let", palette::KEYWORD),
+                (" x: ", palette::CODE),
+                ("u64", palette::TYPE),
+                (" = ", palette::CODE),
+                ("f", palette::CALL),
+                ("(", palette::CODE),
+                ("\"hi\"", palette::STRING),
+                ("); ", palette::CODE),
+                ("// note", palette::COMMENT),
+            ]
+        );
+        // The rest of the info string does not hide the language.
+        assert_eq!(
+            highlight("rust,ignore", "let")[0][0].style,
+            palette::KEYWORD
+        );
+    }
+
+    #[test]
+    fn a_piece_over_several_lines_is_styled_on_each() {
+        let lines = highlight("c", "/* one\ntwo */ int x;");
+        assert_eq!(styled(&lines[0]), [("/* one", palette::COMMENT)]);
+        assert_eq!(styled(&lines[1])[0], ("two */", palette::COMMENT));
+        assert!(styled(&lines[1]).contains(&("int", palette::TYPE)));
+    }
+
+    #[test]
+    fn lines_are_those_of_the_code() {
+        assert!(highlight("rust", "").is_empty());
+        assert!(highlight("rust", "\n").is_empty());
+        assert_eq!(text(&highlight("python", "a\n\nb\n")), "a\n\nb");
+        assert_eq!(text(&highlight("python", "a\r\nb\r\n")), "a\nb");
+        assert_eq!(text(&highlight("unknown", "x\n  y")), "x\n  y");
+        // An unknown language is plain code, not guessed at.
+        assert_eq!(
+            styled(&highlight("prose", "if you go in case")[0]),
+            [("if you go in case", palette::CODE)]
+        );
+    }
+
+    #[test]
+    fn every_token_class_has_its_own_terminal_style_but_literals() {
+        let mut styles: Vec<_> = Token::ALL
             .iter()
-            .map(|s| (s.text.as_str(), s.style))
+            .filter(|&&token| token != Token::Literal)
+            .map(|&token| format!("{:?}", style(token)))
             .collect();
-        assert_eq!(styles[0], ("let", palette::KEYWORD));
-        assert!(styles.contains(&("\"hi\"", palette::STRING)));
-        assert_eq!(styles.last().unwrap(), &("// note", palette::COMMENT));
-        assert_eq!(text(&lines), "let x = \"hi\"; // note");
+        styles.push(format!("{:?}", palette::CODE));
+        let count = styles.len();
+        styles.sort();
+        styles.dedup();
+        assert_eq!(styles.len(), count, "{styles:?}");
     }
 }

@@ -49,6 +49,10 @@ pub mod palette {
     pub const KEYWORD: Style = Style::new()
         .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Magenta)))
         .effects(Effects::BOLD);
+    pub const TYPE: Style =
+        Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightCyan)));
+    pub const CALL: Style =
+        Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlue)));
     pub const COMMENT: Style = Style::new()
         .fg_color(Some(anstyle::Color::Ansi(AnsiColor::BrightBlack)))
         .effects(Effects::ITALIC);
