@@ -137,7 +137,8 @@ impl<'a, S: Sink> Tokenizer<'a, S> {
     /// The end of the number starting at `start`: digits, letters (`0x1F`, `10u64`), `_`,
     /// `.`, and an exponent's sign (`1.5e-3`) in a decimal number.
     fn number_end(&self, start: usize) -> usize {
-        let decimal = !matches!(self.bytes.get(start..start + 2), Some(b"0x" | b"0X"));
+        let decimal =
+            !(self.bytes[start] == b'0' && matches!(self.bytes.get(start + 1), Some(b'x' | b'X')));
         let mut end = start + 1;
         while let Some(&b) = self.bytes.get(end) {
             let exponent_sign = decimal
@@ -177,8 +178,13 @@ impl<'a, S: Sink> Tokenizer<'a, S> {
 
     fn comment_end(&self, start: usize) -> Option<usize> {
         let rest = &self.code[start..];
+        // Most bytes start no marker: comparing one byte first spares a `memcmp` call at
+        // every position (a sixth of the time on a JSON block).
+        let opens = |marker: &str| {
+            rest.as_bytes().first() == marker.as_bytes().first() && rest.starts_with(marker)
+        };
         if let Some((open, close)) = self.language.block_comment
-            && rest.starts_with(open)
+            && opens(open)
         {
             let end = rest[open.len()..]
                 .find(close)
@@ -188,7 +194,7 @@ impl<'a, S: Sink> Tokenizer<'a, S> {
             return Some(end);
         }
         for prefix in self.language.line_comments {
-            if rest.starts_with(prefix) {
+            if opens(prefix) {
                 // `#` starts a comment only at a word boundary (`$#`, `a#b` in shell are not).
                 let boundary =
                     *prefix != "#" || start == 0 || self.bytes[start - 1].is_ascii_whitespace();
