@@ -21,9 +21,10 @@ Examples:
 
 const QUIZ_HELP: &str = "\
 Keys: space or enter shows the answer (on the answer side: Good); 1 Again, 2 Hard, 3 Good,
-4 Easy, each labelled with when the card would come back; u undo; s bury until tomorrow;
-e edit the note at the card's line in $VISUAL/$EDITOR; q, Esc or Ctrl-C quits. Every answer
-is saved before the next card shows.
+4 Easy, each labelled with when the card would come back; u undo (the card is asked again);
+s bury until tomorrow; ! suspend; f forget (new again, history kept); e edit the note at
+the card's line in $VISUAL/$EDITOR; Up/Down, j/k, PgUp/PgDn, Home/End scroll a card taller
+than the screen; q, Esc or Ctrl-C quits. Every answer is saved before the next card shows.
 
 Raft scenario cards ask questions the simulator answers: the question and the cluster
 (each node's log as the terms of its entries, [committed] ones in brackets) show first,

@@ -94,12 +94,22 @@ fn a_name_matching_several_cards_or_none_changes_nothing() {
         sql(dir.path(), "SELECT count(*) FROM cards WHERE suspended = 1"),
         0
     );
+    // A whole question names its card, even where it is part of others too.
+    std::fs::write(
+        dir.path().join("raft.md"),
+        format!("{NOTES}\n## What is a term? Give an example.\n\nTerm 3.\n"),
+    )
+    .unwrap();
+    run(dir.path(), &["sync", "raft.md"], "");
+    let (code, out, _) = run(dir.path(), &["bury", "what is a term?"], "");
+    assert_eq!(code, 0);
+    assert!(out.trim_end().ends_with("  What is a term?"), "{out}");
     let (code, out, _) = run(dir.path(), &["suspend", "What is", "--all"], "");
     assert_eq!(code, 0);
-    assert_eq!(out.lines().count(), 3, "{out}");
+    assert_eq!(out.lines().count(), 4, "{out}");
     assert_eq!(
         sql(dir.path(), "SELECT count(*) FROM cards WHERE suspended = 1"),
-        3
+        4
     );
 
     // Before any sync there is nothing to act on, and the message says how to add cards.

@@ -18,8 +18,9 @@ pub struct ActedCard {
 }
 
 impl Store {
-    /// The cards `query` names, retired ones left out: the card whose id it is, else every
-    /// card whose question contains it (ignoring case), in note order.
+    /// The cards `query` names, retired ones left out: the card whose id it is, else the
+    /// card whose whole question it is, else every card whose question contains it (all
+    /// ignoring case), in note order.
     pub fn find_cards(&self, query: &str) -> Result<Vec<ActedCard>, Error> {
         let by_id = format!(
             "SELECT {CARD_COLUMNS}, c.buried_until FROM cards c JOIN sources s ON s.id = c.source_id \
@@ -34,7 +35,14 @@ impl Store {
              WHERE c.retired_at IS NULL AND instr(lower(c.front), lower(?1)) > 0 \
              ORDER BY c.source_id, c.rowid"
         );
-        self.acted_cards(&by_text, query.trim())
+        let mut found = self.acted_cards(&by_text, query.trim())?;
+        let whole = |acted: &ActedCard| {
+            acted.card.front.trim().to_lowercase() == query.trim().to_lowercase()
+        };
+        if found.len() > 1 && found.iter().filter(|a| whole(a)).count() == 1 {
+            found.retain(whole);
+        }
+        Ok(found)
     }
 
     /// Whether any card is stored (retired ones aside).
