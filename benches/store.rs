@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use criterion::{Criterion, criterion_group, criterion_main};
 use mdcards::deck::{Card, CardId, Location};
 use mdcards::quiz::session::{Day, Limits, Session};
+use mdcards::select::Filter;
 use mdcards::srs::{Params, Rating, Timestamp};
 use mdcards::store::sync::{NoteCard, Scope, SourceFile, SyncInput};
 use mdcards::store::{AnswerRecord, QueueQuery, Store};
@@ -118,10 +119,13 @@ fn bench_store(c: &mut Criterion) {
 
     group.bench_function("load a session queue (limits 20 new / 200 reviews)", |b| {
         b.iter(|| {
-            let today = store.today_counts(&sources, day.start).unwrap();
+            let today = store
+                .today_counts(&sources, &Filter::default(), day.start)
+                .unwrap();
             let due = store
                 .session_cards(&QueueQuery {
                     sources: sources.clone(),
+                    filter: Filter::default(),
                     now: NOW,
                     day_end: day.end,
                     new_limit: 20,

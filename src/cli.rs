@@ -224,6 +224,8 @@ pub enum Command {
 Examples:
   mdcards quiz                      the built-in Raft deck
   mdcards quiz notes/ --new 10      your notes, at most 10 new cards today
+  mdcards quiz notes/ --deck raft   one deck and its sub-decks (any case)
+  mdcards quiz notes/ --tag safety  the cards tagged #safety
   mdcards quiz notes/ --cram        review everything without rescheduling
   mdcards quiz --plain < answers    line-based mode for scripts",
         after_help = QUIZ_HELP
@@ -268,6 +270,7 @@ Examples:
     #[command(before_help = "\
 Examples:
   mdcards stats
+  mdcards stats --deck raft --tag safety
   mdcards stats --json")]
     Stats(StatsArgs),
 
@@ -346,16 +349,28 @@ pub struct NotesArgs {
     /// Markdown files or folders (searched recursively for .md and .markdown)
     #[arg(value_name = "NOTES")]
     pub paths: Vec<PathBuf>,
+}
 
-    /// Deck name, `::` for nesting; overrides the notes' `# ` title
-    #[arg(long, value_name = "A::B::C")]
-    pub deck: Option<String>,
+/// Studying a part. `--deck` picks cards here; on `export` it names the deck instead (as
+/// in mdanki), so export does not take these.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SelectArgs {
+    /// Only this deck and its sub-decks (any case: `raft` is `Raft`); repeat for several
+    #[arg(long = "deck", value_name = "A::B")]
+    pub decks: Vec<String>,
+
+    /// Only cards with this tag (any case, `#` optional); repeat for any of several
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Args)]
 pub struct QuizArgs {
     #[command(flatten)]
     pub notes: NotesArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
 
     /// New cards per day
     #[arg(long = "new", value_name = "N", default_value_t = 20)]
@@ -445,6 +460,9 @@ pub struct ListArgs {
     #[command(flatten)]
     pub notes: NotesArgs,
 
+    #[command(flatten)]
+    pub select: SelectArgs,
+
     /// Print cards as JSON on stdout
     #[arg(long)]
     pub json: bool,
@@ -469,9 +487,8 @@ pub struct SyncArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct StatsArgs {
-    /// Only this deck and its children
-    #[arg(long, value_name = "A::B::C")]
-    pub deck: Option<String>,
+    #[command(flatten)]
+    pub select: SelectArgs,
 
     /// Print statistics as JSON on stdout
     #[arg(long)]

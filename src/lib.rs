@@ -13,5 +13,6 @@ pub mod quiz;
 pub mod raft;
 pub mod rng;
 pub mod scenario;
+pub mod select;
 pub mod srs;
 pub mod store;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use mdcards::deck::{Card, CardId, Location};
+use mdcards::select::Filter;
 use mdcards::srs::{CardState, Memory, Rating, State, Timestamp};
 use mdcards::store::sync::{ChangeKind, NoteCard, Scope, SourceFile, SyncInput, SyncReport};
 use mdcards::store::{AnswerRecord, QueueQuery, Sched, Store};
@@ -234,6 +235,7 @@ fn a_vanished_note_is_retired_hidden_and_restored_when_it_returns() {
     let due = store
         .session_cards(&QueueQuery {
             sources: sources.clone(),
+            filter: Filter::default(),
             now: Timestamp(30 * DAY),
             day_end: Timestamp(31 * DAY),
             new_limit: 100,
@@ -441,7 +443,7 @@ fn a_renamed_deck_renames_every_card_with_its_history() {
     assert_eq!(report.summary(), "0 added, 0 updated, 3 renamed, 0 retired");
     assert_eq!(
         report.changes[0].detail,
-        "deck renamed \"raft\" -> \"consensus::raft\""
+        "deck renamed \"Raft\" -> \"Consensus::Raft\""
     );
     assert_eq!(store.review_count(&renamed[1].id).unwrap(), 1);
 }

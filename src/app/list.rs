@@ -7,13 +7,14 @@ use std::io::{BufWriter, Write};
 use anstyle::{AnsiColor, Style};
 use miette::{IntoDiagnostic, Result};
 
-use super::Outcome;
 use super::input::{self, Purpose};
-use crate::cli::ListArgs;
+use super::{Outcome, selection};
+use crate::cli::{ListArgs, SelectArgs};
 use crate::deck::Card;
 
 pub fn list(args: &ListArgs) -> Result<Outcome> {
-    let notes = input::load_notes(&args.notes, Purpose::List)?;
+    let mut notes = input::load_notes(&args.notes, Purpose::List)?;
+    keep_selected(&mut notes.cards, &args.select)?;
     if args.json {
         let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         write_json(&mut out, &notes.cards).into_diagnostic()?;
@@ -29,6 +30,22 @@ pub fn list(args: &ListArgs) -> Result<Outcome> {
     } else {
         Outcome::Success
     })
+}
+
+/// Narrow `cards` to `--deck` / `--tag`, as a quiz on the same notes would.
+fn keep_selected(cards: &mut Vec<Card>, args: &SelectArgs) -> Result<()> {
+    if args.decks.is_empty() && args.tags.is_empty() {
+        return Ok(());
+    }
+    let mut decks: Vec<String> = cards.iter().map(|c| c.deck.clone()).collect();
+    decks.sort_unstable();
+    decks.dedup();
+    let mut tags: Vec<String> = cards.iter().flat_map(|c| c.tags.iter().cloned()).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    let filter = selection::resolve(args, &decks, &tags, "in these notes")?;
+    cards.retain(|card| filter.admits(&card.deck, &card.tags));
+    Ok(())
 }
 
 /// `[`, one card per line, `]`.

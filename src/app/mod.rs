@@ -11,6 +11,7 @@ pub mod input;
 mod list;
 pub mod paths;
 mod quiz;
+mod selection;
 mod sim;
 mod stats;
 mod sync;

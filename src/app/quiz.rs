@@ -8,7 +8,7 @@ use miette::{IntoDiagnostic, Result};
 use super::input::{self, LoadedNotes, Purpose};
 use super::paths::{open_store, store_error};
 use super::sync::{ReadNotes, unchanged_scope, write_report};
-use super::{Outcome, clock};
+use super::{Outcome, clock, selection};
 use crate::cli::{NotesArgs, QuizArgs};
 use crate::notes::Diagnostic;
 use crate::quiz::days;
@@ -18,6 +18,7 @@ use crate::quiz::session::{Limits, Session};
 use crate::quiz::styled::write_lines;
 use crate::quiz::summary::Summary;
 use crate::quiz::terminal::Terminal;
+use crate::select::Filter;
 use crate::srs::{Params, Timestamp, format_interval};
 use crate::store::sync::Scope;
 use crate::store::{QueueQuery, Store};
@@ -35,13 +36,14 @@ pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
     let sources = store
         .source_ids(&scope.files, &scope.folders)
         .map_err(store_error)?;
+    let filter = selection::from_store(&store, Some(&sources), &args.select)?;
     let tz = TimeZone::system();
     let day = days::today(started, &tz);
     let params = Params::default();
     // The query a session's cards come from, kept to fill the room a set-aside card leaves.
     let mut queue = None;
     let session = if args.cram {
-        let cards = store.all_cards(&sources).map_err(store_error)?;
+        let cards = store.all_cards(&sources, &filter).map_err(store_error)?;
         Session::cram(params, cards, day)
     } else {
         let limits = Limits {
@@ -50,10 +52,11 @@ pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
             ..Limits::default()
         };
         let today = store
-            .today_counts(&sources, day.start)
+            .today_counts(&sources, &filter, day.start)
             .map_err(store_error)?;
         let query = QueueQuery {
             sources: sources.clone(),
+            filter: filter.clone(),
             now: started,
             day_end: day.end,
             new_limit: limits.new_per_day.saturating_sub(today.new_introduced),
@@ -66,7 +69,7 @@ pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
 
     let mut session = session;
     if session.next(started).is_none() {
-        return nothing_due(&store, &sources, &session, started);
+        return nothing_due(&store, &sources, &filter, &session, started);
     }
 
     let plain = args.plain || !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal();
@@ -118,7 +121,7 @@ pub fn quiz(args: &QuizArgs) -> Result<Outcome> {
     summary.leeches = driver.leeches.clone();
     summary.quit_early = ending == Ending::Quit;
     summary.learning_later = session.waiting();
-    summary.next_due = store.next_due(&sources).map_err(store_error)?;
+    summary.next_due = store.next_due(&sources, &filter).map_err(store_error)?;
     summary.scenario_answered = scenarios.answered;
     summary.scenario_wrong = scenarios.wrong;
     let mut out = anstream::stdout();
@@ -233,11 +236,12 @@ fn first_error(notes: &input::LoadedNotes) -> String {
 fn nothing_due(
     store: &Store,
     sources: &[i64],
+    filter: &Filter,
     session: &Session,
     now: Timestamp,
 ) -> Result<Outcome> {
     let mut out = anstream::stdout();
-    if store.active_cards(sources).map_err(store_error)? == 0 {
+    if store.active_cards(sources, filter).map_err(store_error)? == 0 {
         writeln!(out, "No cards in these notes.").into_diagnostic()?;
         return Ok(Outcome::Success);
     }
@@ -249,7 +253,7 @@ fn nothing_due(
             format_interval((due.0 - now.0).max(0))
         ));
     }
-    match store.next_due(sources).map_err(store_error)? {
+    match store.next_due(sources, filter).map_err(store_error)? {
         Some(due) if due.0 > now.0 => line.push_str(&format!(
             " Next review in {}.",
             format_interval(due.0 - now.0)

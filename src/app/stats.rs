@@ -7,7 +7,7 @@ use jiff::tz::TimeZone;
 use miette::{IntoDiagnostic, Result};
 
 use super::paths::{open_store, store_error};
-use super::{Outcome, clock};
+use super::{Outcome, clock, selection};
 use crate::cli::StatsArgs;
 use crate::quiz::days;
 use crate::quiz::styled::{Line, Span, palette, write_lines};
@@ -23,11 +23,10 @@ pub fn stats(args: &StatsArgs) -> Result<Outcome> {
     let now = clock::now()?;
     let tz = TimeZone::system();
     let store = open_store(&args.db)?;
+    let filter = selection::from_store(&store, None, &args.select)?;
     let past = days::past(now, &tz, PAST_DAYS);
     let ahead = days::ahead(now, &tz, AHEAD_DAYS);
-    let report = store
-        .stats(args.deck.as_deref(), &past, &ahead)
-        .map_err(store_error)?;
+    let report = store.stats(&filter, &past, &ahead).map_err(store_error)?;
     let mut out = anstream::stdout();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report).into_diagnostic()?;
@@ -45,8 +44,19 @@ fn label(text: &str) -> Span {
 /// The human-readable report.
 pub fn lines(report: &StatsReport) -> Vec<Line> {
     let mut lines: Vec<Line> = Vec::new();
-    if let Some(deck) = &report.deck {
-        lines.push(vec![label("Deck: "), Span::plain(deck.clone())]);
+    if !report.selected_decks.is_empty() {
+        lines.push(vec![
+            label("Deck:      "),
+            Span::plain(report.selected_decks.join(", ")),
+        ]);
+    }
+    if !report.selected_tags.is_empty() {
+        let tags: Vec<String> = report
+            .selected_tags
+            .iter()
+            .map(|t| format!("#{t}"))
+            .collect();
+        lines.push(vec![label("Tag:       "), Span::plain(tags.join(" "))]);
     }
     let due = report.due;
     lines.push(vec![

@@ -56,7 +56,7 @@ pub struct ReadNotes {
 
 impl ReadNotes {
     pub fn new(args: &NotesArgs, notes: LoadedNotes) -> Result<ReadNotes> {
-        let fingerprint = fingerprint(args);
+        let fingerprint = fingerprint();
         if args.paths.is_empty() {
             let source = |card: &Card| format!("{BUILT_IN}{}", card.location.file.display());
             let path = format!("{BUILT_IN}{}", crate::notes::BUILTIN_DECK_PATH);
@@ -117,14 +117,9 @@ impl ReadNotes {
     }
 }
 
-/// What else shapes the cards of a file: a new mdcards may parse differently, and `--deck`
-/// changes every id.
-fn fingerprint(args: &NotesArgs) -> String {
-    format!(
-        "mdcards {}; deck {:?}",
-        env!("CARGO_PKG_VERSION"),
-        args.deck.as_deref().unwrap_or("")
-    )
+/// What else shapes the cards of a file: a new mdcards may parse differently.
+fn fingerprint() -> String {
+    format!("mdcards {}", env!("CARGO_PKG_VERSION"))
 }
 
 /// A file's canonical name: the same file reached by different paths is one source.
@@ -186,7 +181,7 @@ pub fn unchanged_scope(store: &Store, args: &NotesArgs) -> Result<Option<Scope>>
     if !problems.is_empty() {
         return Ok(None);
     }
-    let fingerprint = fingerprint(args);
+    let fingerprint = fingerprint();
     let files: Vec<SourceFile> = paths.iter().map(|p| source_file(p, &fingerprint)).collect();
     let scope = scope(args, &files);
     let stored = store.sources().map_err(store_error)?;

@@ -2,12 +2,14 @@
 
 use std::path::PathBuf;
 
+use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params_from_iter};
 
 use super::Store;
 use super::columns::{StateColumns, read_state};
 use super::error::Error;
 use crate::deck::CardId;
+use crate::select::Filter;
 use crate::srs::{CardState, State, Timestamp};
 
 /// Sources whose path starts with this are decks compiled into mdcards, not files.
@@ -72,6 +74,8 @@ impl StoredCard {
 pub struct QueueQuery {
     /// Source ids in scope (see `Store::source_ids`).
     pub sources: Vec<i64>,
+    /// Decks and tags the session is narrowed to.
+    pub filter: Filter,
     pub now: Timestamp,
     /// The next day rollover: review and learning cards due before it are due today.
     pub day_end: Timestamp,
@@ -132,6 +136,39 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(",")
 }
 
+/// `c.source_id IN (...)` and the filter's conditions on cards `c`, with their values.
+fn scope_sql(sources: &[i64], filter: &Filter) -> (String, Vec<Value>) {
+    let mut sql = format!("c.source_id IN ({})", placeholders(sources.len()));
+    let mut values: Vec<Value> = sources.iter().map(|&id| Value::Integer(id)).collect();
+    let (narrowed, narrowing) = filter_sql(filter);
+    sql.push_str(" AND ");
+    sql.push_str(&narrowed);
+    values.extend(narrowing);
+    (sql, values)
+}
+
+/// The filter's conditions on cards `c` ("1" when it admits everything), with their values.
+pub(crate) fn filter_sql(filter: &Filter) -> (String, Vec<Value>) {
+    let mut conditions = Vec::new();
+    let mut values = Vec::new();
+    if !filter.decks.is_empty() {
+        conditions.push(format!("c.deck IN ({})", placeholders(filter.decks.len())));
+        values.extend(filter.decks.iter().cloned().map(Value::Text));
+    }
+    if !filter.tags.is_empty() {
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM json_each(c.tags) t WHERE t.value IN ({}))",
+            placeholders(filter.tags.len())
+        ));
+        values.extend(filter.tags.iter().cloned().map(Value::Text));
+    }
+    if conditions.is_empty() {
+        ("1".to_owned(), values)
+    } else {
+        (conditions.join(" AND "), values)
+    }
+}
+
 impl Store {
     /// Ids of the sources a set of notes covers: each file itself, and for a folder every
     /// source stored under it (so a deleted file's cards are found too).
@@ -174,7 +211,7 @@ impl Store {
         if query.sources.is_empty() {
             return Ok(SessionCards::default());
         }
-        let scope = format!("c.source_id IN ({})", placeholders(query.sources.len()));
+        let (scope, scope_values) = scope_sql(&query.sources, &query.filter);
         let visible = "c.retired_at IS NULL AND c.suspended = 0 \
                        AND (c.buried_until IS NULL OR c.buried_until <= ?)";
         let learning_sql = format!(
@@ -196,16 +233,16 @@ impl Store {
              ORDER BY c.source_id, c.rowid LIMIT ?"
         );
         let due_params = |limit: Option<u32>| {
-            let mut values = vec![query.day_end.0, query.now.0];
-            values.extend(&query.sources);
-            values.extend(limit.map(i64::from));
+            let mut values = vec![Value::Integer(query.day_end.0), Value::Integer(query.now.0)];
+            values.extend(scope_values.iter().cloned());
+            values.extend(limit.map(|n| Value::Integer(i64::from(n))));
             values
         };
         let learning = self.query_cards(&learning_sql, due_params(None))?;
         let review = self.query_cards(&review_sql, due_params(Some(query.review_limit)))?;
-        let mut new_params = vec![query.now.0];
-        new_params.extend(&query.sources);
-        new_params.push(i64::from(query.new_limit));
+        let mut new_params = vec![Value::Integer(query.now.0)];
+        new_params.extend(scope_values.iter().cloned());
+        new_params.push(Value::Integer(i64::from(query.new_limit)));
         let new = self.query_cards(&new_sql, new_params)?;
         Ok(SessionCards {
             learning,
@@ -230,32 +267,68 @@ impl Store {
     }
 
     /// Every card in scope that is not retired or suspended, in note order: a cram session.
-    pub fn all_cards(&self, sources: &[i64]) -> Result<Vec<StoredCard>, Error> {
+    pub fn all_cards(&self, sources: &[i64], filter: &Filter) -> Result<Vec<StoredCard>, Error> {
         if sources.is_empty() {
             return Ok(Vec::new());
         }
+        let (scope, values) = scope_sql(sources, filter);
         let sql = format!(
             "SELECT {CARD_COLUMNS} FROM cards c JOIN sources s ON s.id = c.source_id \
-             WHERE c.retired_at IS NULL AND c.suspended = 0 AND c.source_id IN ({}) \
-             ORDER BY c.source_id, c.rowid",
-            placeholders(sources.len())
+             WHERE c.retired_at IS NULL AND c.suspended = 0 AND {scope} \
+             ORDER BY c.source_id, c.rowid"
         );
-        self.query_cards(&sql, sources.to_vec())
+        self.query_cards(&sql, values)
+    }
+
+    /// The decks and the tags of the cards in `sources` (all sources when `None`) that are
+    /// not retired, each sorted, for resolving `--deck` and `--tag`.
+    pub fn deck_and_tag_names(
+        &self,
+        sources: Option<&[i64]>,
+    ) -> Result<(Vec<String>, Vec<String>), Error> {
+        let (scope, values) = match sources {
+            Some(sources) => (
+                format!("c.source_id IN ({})", placeholders(sources.len())),
+                sources.iter().map(|&id| Value::Integer(id)).collect(),
+            ),
+            None => ("1".to_owned(), Vec::new()),
+        };
+        let live = format!("c.retired_at IS NULL AND {scope}");
+        let decks = self.strings(
+            &format!("SELECT DISTINCT c.deck FROM cards c WHERE {live} ORDER BY 1"),
+            values.clone(),
+        )?;
+        let tags = self.strings(
+            &format!(
+                "SELECT DISTINCT t.value FROM cards c, json_each(c.tags) t WHERE {live} \
+                 ORDER BY 1"
+            ),
+            values,
+        )?;
+        Ok((decks, tags))
+    }
+
+    fn strings(&self, sql: &str, values: Vec<Value>) -> Result<Vec<String>, Error> {
+        let mut statement = self.conn.prepare(sql).map_err(|e| self.err(e))?;
+        let rows = statement
+            .query_map(params_from_iter(values), |row| row.get::<_, String>(0))
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
     /// Cards in scope that a quiz could show some day (not retired, not suspended).
-    pub fn active_cards(&self, sources: &[i64]) -> Result<u64, Error> {
+    pub fn active_cards(&self, sources: &[i64], filter: &Filter) -> Result<u64, Error> {
         if sources.is_empty() {
             return Ok(0);
         }
+        let (scope, values) = scope_sql(sources, filter);
         let sql = format!(
             "SELECT count(*) FROM cards c WHERE c.retired_at IS NULL AND c.suspended = 0 \
-             AND c.source_id IN ({})",
-            placeholders(sources.len())
+             AND {scope}"
         );
         let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         statement
-            .query_row(params_from_iter(sources), |row| row.get::<_, i64>(0))
+            .query_row(params_from_iter(values), |row| row.get::<_, i64>(0))
             .map(|n| n as u64)
             .map_err(|e| self.err(e))
     }
@@ -266,21 +339,22 @@ impl Store {
     pub fn today_counts(
         &self,
         sources: &[i64],
+        filter: &Filter,
         day_start: Timestamp,
     ) -> Result<TodayCounts, Error> {
         if sources.is_empty() {
             return Ok(TodayCounts::default());
         }
+        let (scope, scope_values) = scope_sql(sources, filter);
         let sql = format!(
             "SELECT count(*) FILTER (WHERE r.state_before = 0), \
                     count(*) FILTER (WHERE r.state_before = {review}) \
              FROM reviews r CROSS JOIN cards c ON c.id = r.card_id \
-             WHERE r.reviewed_at >= ? AND c.source_id IN ({})",
-            placeholders(sources.len()),
+             WHERE r.reviewed_at >= ? AND {scope}",
             review = State::Review as i64
         );
-        let mut values = vec![day_start.0];
-        values.extend(sources);
+        let mut values = vec![Value::Integer(day_start.0)];
+        values.extend(scope_values);
         let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         statement
             .query_row(params_from_iter(values), |row| {
@@ -294,21 +368,18 @@ impl Store {
 
     /// The earliest time a reviewed card in scope becomes due (a buried card counts from
     /// when its burial ends), for "next review in 3h" after a session.
-    pub fn next_due(&self, sources: &[i64]) -> Result<Option<Timestamp>, Error> {
+    pub fn next_due(&self, sources: &[i64], filter: &Filter) -> Result<Option<Timestamp>, Error> {
         if sources.is_empty() {
             return Ok(None);
         }
+        let (scope, values) = scope_sql(sources, filter);
         let sql = format!(
             "SELECT min(max(c.due, coalesce(c.buried_until, c.due))) FROM cards c \
-             WHERE c.reps > 0 AND c.retired_at IS NULL AND c.suspended = 0 \
-             AND c.source_id IN ({})",
-            placeholders(sources.len())
+             WHERE c.reps > 0 AND c.retired_at IS NULL AND c.suspended = 0 AND {scope}"
         );
         let mut statement = self.conn.prepare_cached(&sql).map_err(|e| self.err(e))?;
         statement
-            .query_row(params_from_iter(sources), |row| {
-                row.get::<_, Option<i64>>(0)
-            })
+            .query_row(params_from_iter(values), |row| row.get::<_, Option<i64>>(0))
             .map(|due| due.map(Timestamp))
             .map_err(|e| self.err(e))
     }
@@ -324,7 +395,7 @@ impl Store {
         Ok(())
     }
 
-    fn query_cards(&self, sql: &str, values: Vec<i64>) -> Result<Vec<StoredCard>, Error> {
+    fn query_cards(&self, sql: &str, values: Vec<Value>) -> Result<Vec<StoredCard>, Error> {
         let mut statement = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows = statement
             .query_map(params_from_iter(values), read_card)

@@ -6,9 +6,11 @@ use rusqlite::types::Value;
 use serde::Serialize;
 
 use super::Store;
+use super::cards::filter_sql;
 use super::columns::rating_from;
 use super::error::Error;
 use super::reviews::ReviewKind;
+use crate::select::Filter;
 use crate::srs::{Rating, State, Timestamp};
 
 /// One study day: its label (local date) and when it starts and ends.
@@ -90,8 +92,12 @@ pub struct DueCounts {
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct StatsReport {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deck: Option<String>,
+    /// The decks asked for (`--deck`), spelled as stored; empty: every deck.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub selected_decks: Vec<String>,
+    /// The tags asked for (`--tag`), spelled as stored; empty: every card.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub selected_tags: Vec<String>,
     pub due: DueCounts,
     pub counts: StateCounts,
     pub today: Today,
@@ -108,21 +114,10 @@ fn count(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<u64> {
     row.get::<_, i64>(index).map(|n| n.max(0) as u64)
 }
 
-/// `deck` and its children (`A` matches `A` and `A::B`).
-fn deck_filter(deck: Option<&str>) -> (String, Vec<Value>) {
-    match deck {
-        Some(deck) => (
-            "(c.deck = ? OR substr(c.deck, 1, length(?) + 2) = ? || '::')".to_owned(),
-            vec![Value::Text(deck.to_owned()); 3],
-        ),
-        None => ("1".to_owned(), Vec::new()),
-    }
-}
-
 impl Store {
     /// Cards by state; retired and suspended cards are counted only there.
-    pub fn state_counts(&self, deck: Option<&str>) -> Result<StateCounts, Error> {
-        let (filter, values) = deck_filter(deck);
+    pub fn state_counts(&self, filter: &Filter) -> Result<StateCounts, Error> {
+        let (filter, values) = filter_sql(filter);
         let sql = format!(
             "SELECT \
                count(*) FILTER (WHERE retired_at IS NULL AND suspended = 0 AND reps = 0), \
@@ -151,8 +146,8 @@ impl Store {
     }
 
     /// Due times of reviewed, visible cards due before `until`, in order.
-    pub fn due_times(&self, deck: Option<&str>, until: Timestamp) -> Result<Vec<Timestamp>, Error> {
-        let (filter, mut values) = deck_filter(deck);
+    pub fn due_times(&self, filter: &Filter, until: Timestamp) -> Result<Vec<Timestamp>, Error> {
+        let (filter, mut values) = filter_sql(filter);
         let sql = format!(
             "SELECT due FROM cards c WHERE reps > 0 AND retired_at IS NULL AND suspended = 0 \
              AND due < ? AND {filter} ORDER BY due"
@@ -167,13 +162,13 @@ impl Store {
         rows.collect::<Result<_, _>>().map_err(|e| self.err(e))
     }
 
-    /// Reviews logged since `since`, of cards in the deck.
+    /// Reviews logged since `since`, of cards the filter admits.
     pub fn reviews_since(
         &self,
-        deck: Option<&str>,
+        filter: &Filter,
         since: Timestamp,
     ) -> Result<Vec<ReviewRow>, Error> {
-        let (filter, mut values) = deck_filter(deck);
+        let (filter, mut values) = filter_sql(filter);
         let sql = format!(
             "SELECT r.reviewed_at, r.rating, r.state_before, r.duration_ms FROM reviews r \
              CROSS JOIN cards c ON c.id = r.card_id WHERE r.reviewed_at >= ? AND {filter} \
@@ -203,11 +198,11 @@ impl Store {
     /// Totals per deck, alphabetically.
     pub fn deck_totals(
         &self,
-        deck: Option<&str>,
+        filter: &Filter,
         day_end: Timestamp,
         since: Timestamp,
     ) -> Result<Vec<DeckTotals>, Error> {
-        let (filter, filter_values) = deck_filter(deck);
+        let (filter, filter_values) = filter_sql(filter);
         let sql = format!(
             "SELECT c.deck, \
                count(*) FILTER (WHERE c.retired_at IS NULL), \
@@ -259,24 +254,25 @@ impl Store {
     /// ending with today; `ahead` the next study days from today, at least 30.
     pub fn stats(
         &self,
-        deck: Option<&str>,
+        filter: &Filter,
         past: &[StudyDay],
         ahead: &[StudyDay],
     ) -> Result<StatsReport, Error> {
         let today = past.last().expect("today is among the past days");
         let since = past.first().expect("at least one day").start;
         let horizon = ahead.last().map_or(today.end, |d| d.end);
-        let reviews = self.reviews_since(deck, since)?;
-        let dues = self.due_times(deck, horizon)?;
+        let reviews = self.reviews_since(filter, since)?;
+        let dues = self.due_times(filter, horizon)?;
         Ok(StatsReport {
-            deck: deck.map(str::to_owned),
+            selected_decks: filter.deck_labels.clone(),
+            selected_tags: filter.tags.clone(),
             due: due_counts(&dues, ahead),
-            counts: self.state_counts(deck)?,
+            counts: self.state_counts(filter)?,
             today: today_totals(&reviews, today),
             reviews_per_day: per_day(&reviews, past),
             forecast: forecast(&dues, &ahead[..ahead.len().min(7)]),
             retention: retention(&reviews),
-            decks: self.deck_totals(deck, today.end, since)?,
+            decks: self.deck_totals(filter, today.end, since)?,
         })
     }
 }

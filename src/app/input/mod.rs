@@ -116,7 +116,7 @@ impl LoadedNotes {
 
 /// [`load`] on the NOTES and `--deck` of a command line.
 pub fn load_notes(args: &NotesArgs, purpose: Purpose) -> Result<LoadedNotes> {
-    load(&args.paths, args.deck.as_deref(), purpose)
+    load(&args.paths, None, purpose)
 }
 
 /// Read the notes at `paths` (the built-in deck when there are none) for a command that

@@ -33,7 +33,8 @@ const SUBSTANTIAL_BACK: usize = 20;
 /// quadratic).
 const FRONT_CHARS: usize = 400;
 
-/// One side of a possible rename. Texts are normalised (`deck::normalise`).
+/// One side of a possible rename. Front and back are normalised (`deck::normalise`); the
+/// deck is as written, for the reason shown ("deck renamed "Raft" -> "Study::Raft"").
 #[derive(Clone, Debug)]
 pub struct Side<'a> {
     pub id: &'a CardId,
@@ -294,7 +295,7 @@ mod tests {
     fn owned(deck: &str, front: &str, back: &str, source: &str, position: u32) -> Owned {
         Owned {
             id: CardId::from_front(deck, front),
-            deck: crate::deck::normalise(deck),
+            deck: deck.into(),
             front: crate::deck::normalise(front),
             back: crate::deck::normalise(back),
             source: source.into(),
@@ -461,7 +462,7 @@ mod tests {
         );
         assert_eq!(
             found[0].reason.describe(),
-            "deck renamed \"raft\" -> \"consensus\""
+            "deck renamed \"Raft\" -> \"Consensus\""
         );
     }
 

@@ -198,10 +198,10 @@ pub fn plan<E>(
     }
 
     // Match renames: vanished unpinned cards against appeared ones.
-    let normalised_old: Vec<(String, String, String)> = vanished
+    let normalised_old: Vec<(&str, String, String)> = vanished
         .iter()
         .map(|e| match texts.get(&e.id) {
-            Some(t) => (normalise(&t.deck), normalise(&t.front), normalise(&t.back)),
+            Some(t) => (t.deck.as_str(), normalise(&t.front), normalise(&t.back)),
             None => Default::default(),
         })
         .collect();
@@ -212,7 +212,7 @@ pub fn plan<E>(
         .iter()
         .map(|&v| Side {
             id: &vanished[v].id,
-            deck: &normalised_old[v].0,
+            deck: normalised_old[v].0,
             front: &normalised_old[v].1,
             back: &normalised_old[v].2,
             source: &vanished[v].source,
@@ -220,11 +220,11 @@ pub fn plan<E>(
             pinned: false,
         })
         .collect();
-    let normalised_new: Vec<(String, String, String)> = appeared
+    let normalised_new: Vec<(&str, String, String)> = appeared
         .iter()
         .map(|&i| {
             let c = &cards[i].card;
-            (normalise(&c.deck), normalise(&c.front), normalise(&c.back))
+            (c.deck.as_str(), normalise(&c.front), normalise(&c.back))
         })
         .collect();
     let new_sides: Vec<Side<'_>> = appeared
@@ -232,7 +232,7 @@ pub fn plan<E>(
         .enumerate()
         .map(|(k, &i)| Side {
             id: &cards[i].card.id,
-            deck: &normalised_new[k].0,
+            deck: normalised_new[k].0,
             front: &normalised_new[k].1,
             back: &normalised_new[k].2,
             source: &cards[i].source,
