@@ -106,36 +106,88 @@ pub fn clip(line: &Line, width: usize) -> Line {
     out
 }
 
-/// Break `line` into rows of at most `width` columns (at grapheme boundaries), for lines a
-/// renderer could not wrap at words (a log grid, a long message).
+/// Break `line` into rows of at most `width` columns, for lines a renderer could not wrap
+/// to the width (a log grid, a long message): at the last space that leaves the row at
+/// least half full, else between characters; continuation rows keep the line's indent.
 pub fn fold(line: &Line, width: usize) -> Vec<Line> {
     let width = width.max(1);
     if line_columns(line) <= width {
         return vec![line.clone()];
     }
-    let mut rows = Vec::new();
-    let mut row: Line = Vec::new();
+    // The line as styled graphemes.
+    let mut cells: Vec<(&str, anstyle::Style)> = line
+        .iter()
+        .flat_map(|span| span.text.graphemes(true).map(move |g| (g, span.style)))
+        .collect();
+    // A rule (`── timeline ─────`) is cut to the width rather than folded.
+    let mut fitting = 0;
     let mut used = 0;
-    for span in line {
-        let mut text = String::new();
-        for grapheme in span.text.graphemes(true) {
-            let w = columns(grapheme);
-            if used + w > width && used > 0 {
-                if !text.is_empty() {
-                    row.push(Span::new(std::mem::take(&mut text), span.style));
-                }
-                rows.push(std::mem::take(&mut row));
-                used = 0;
-            }
-            used += w;
-            text.push_str(grapheme);
+    while fitting < cells.len() && used + columns(cells[fitting].0) <= width {
+        used += columns(cells[fitting].0);
+        fitting += 1;
+    }
+    if cells[fitting..].iter().all(|(g, _)| *g == "─") {
+        cells.truncate(fitting);
+        return vec![styled_cells(&cells)];
+    }
+    let indent = cells
+        .iter()
+        .take_while(|(g, _)| *g == " ")
+        .count()
+        .min(width / 2);
+    let mut rows = Vec::new();
+    let mut start = 0;
+    let mut lead = 0;
+    while start < cells.len() {
+        // How far this row can go.
+        let mut used = lead;
+        let mut end = start;
+        while end < cells.len() && used + columns(cells[end].0) <= width {
+            used += columns(cells[end].0);
+            end += 1;
         }
-        if !text.is_empty() {
-            row.push(Span::new(text, span.style));
+        if end == start {
+            end = start + 1;
+        }
+        if end < cells.len() && cells[end].0 != " " {
+            let floor = start + (end - start) / 2;
+            if let Some(space) = (floor..end).rev().find(|&i| cells[i].0 == " ") {
+                end = space + 1;
+            }
+        }
+        let mut row: Line = Vec::new();
+        if lead > 0 {
+            row.push(Span::plain(" ".repeat(lead)));
+        }
+        row.extend(styled_cells(&cells[start..end]));
+        while let Some(last) = row.last_mut() {
+            let kept = last.text.trim_end().len();
+            last.text.truncate(kept);
+            if !last.text.is_empty() {
+                break;
+            }
+            row.pop();
+        }
+        rows.push(row);
+        start = end;
+        while start < cells.len() && cells[start].0 == " " {
+            start += 1;
+        }
+        lead = indent + 2;
+    }
+    rows
+}
+
+/// Styled graphemes back into spans, neighbours of one style joined.
+fn styled_cells(cells: &[(&str, anstyle::Style)]) -> Line {
+    let mut line: Line = Vec::new();
+    for &(grapheme, style) in cells {
+        match line.last_mut() {
+            Some(span) if span.style == style => span.text.push_str(grapheme),
+            _ => line.push(Span::new(grapheme, style)),
         }
     }
-    rows.push(row);
-    rows
+    line
 }
 
 /// Wrap a key line ("1 Again 1m   2 Hard 6m   ...") at its gaps of three spaces, so each
@@ -426,6 +478,30 @@ mod tests {
         assert!(
             all.contains("e\u{301}te\u{301}"),
             "combining marks stay on their letter: {all}"
+        );
+    }
+
+    #[test]
+    fn long_rows_fold_at_a_space_with_the_line_indent() {
+        let line = vec![
+            Span::plain(" 1 crashed   t3"),
+            Span::plain(" commit 4  voted 1  nextIndex 2:4 3:5  matchIndex 2:3 3:4"),
+        ];
+        let rows: Vec<String> = fold(&line, 40).iter().map(line_text).collect();
+        assert_eq!(
+            rows,
+            [
+                " 1 crashed   t3 commit 4  voted 1",
+                "   nextIndex 2:4 3:5  matchIndex 2:3 3:4"
+            ]
+        );
+        assert!(rows.iter().all(|r| columns(r) <= 40));
+        let rule = vec![Span::plain(format!("── timeline {}", "─".repeat(60)))];
+        let rows: Vec<String> = fold(&rule, 20).iter().map(line_text).collect();
+        assert_eq!(
+            rows,
+            [format!("── timeline {}", "─".repeat(8))],
+            "a rule is cut"
         );
     }
 
