@@ -207,3 +207,66 @@ fn a_wrong_answer_at_60x15_keeps_question_and_verdict_while_the_timeline_scrolls
     assert!(up.contains("more lines below"), "k scrolls up: {up}");
     assert_eq!(reviews(dir.path()), 1, "q on the verdict records it");
 }
+
+#[test]
+fn wide_and_combining_characters_wrap_within_60_columns() {
+    if python().is_none() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("raft.md"),
+        "# Raft\n\n## リーダー選出では、過半数の票を得た候補者がリーダーになります。何票必要ですか？\n\n\
+         五台のクラスタでは三票 🎉🎉 — café, naïve, re\u{301}sume\u{301} | 選挙 |\n\n\
+         | ノード | 任期 |\n|---|---|\n| S1 | 3 |\n| 🎉 | 14 |\n",
+    )
+    .unwrap();
+    let run = pty::run(
+        dir.path(),
+        &quiz_script("raft.md"),
+        (15, 60),
+        &[
+            Step::keys("show answer", &[" "]),
+            Step::keys("1 Again", &["q"]).screen(),
+        ],
+    );
+    let screen = &run.screens[0];
+    assert_fits(screen, 15);
+    let text = screen.replace('\n', "");
+    assert!(
+        text.contains(
+            "リーダー選出では、過半数の票を得た候補者がリーダーになります。何票必要ですか？"
+        ),
+        "the question whole, over two rows: {screen}"
+    );
+    assert!(text.contains("re\u{301}sume\u{301}"), "{screen}");
+    // The table's columns line up by display width.
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains('│')).collect();
+    let bar = |row: &str| {
+        let before = &row[..row.find('│').unwrap()];
+        unicode_width::UnicodeWidthStr::width(before)
+    };
+    assert!(rows.len() >= 3, "{screen}");
+    assert!(rows.iter().all(|r| bar(r) == bar(rows[0])), "{rows:?}");
+}
+
+#[test]
+fn plain_mode_shows_two_json_messages_as_two() {
+    let dir = place(&[card(
+        "Commit Index Updates (AppendEntries RPCs with log entries)",
+    )]);
+    let output = assert_cmd::Command::cargo_bin("mdcards")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("MDCARDS_DB", dir.path().join("reviews.sqlite3"))
+        .env("NO_COLOR", "1")
+        .args(["quiz", "raft.md"])
+        .write_stdin("\nq\n")
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("\"leaderCommit\": 10"), "{out}");
+    assert!(!out.contains("}{"), "{out}");
+    // Each message opens at the block's indent: two of them.
+    assert_eq!(out.lines().filter(|l| *l == "  {").count(), 2, "{out}");
+}
