@@ -93,7 +93,7 @@ def main():
                     if os.path.exists(db + suffix):
                         os.remove(db + suffix)
 
-            ours = measure([mdcards, "--db", db, "export", deck, ours_out], fresh_db)
+            ours = measure([mdcards, "export", "--db", db, deck, ours_out], fresh_db)
             theirs = measure([python, script, deck, theirs_out])
             for name, (wall, rss), out in [("mdcards export", ours, ours_out),
                                            ("genanki", theirs, theirs_out)]:

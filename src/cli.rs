@@ -453,6 +453,11 @@ pub struct CheckArgs {
     /// Print problems as JSON on stdout
     #[arg(long)]
     pub json: bool,
+
+    /// Show every problem in full (by default, after the first 10 the rest are counted by
+    /// code)
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Clone, Args)]

@@ -32,7 +32,10 @@ fn good_notes_pass() {
 
 #[test]
 fn every_problem_is_shown_with_its_source_and_hint() {
-    let out = stdout(mdcards().args(["check", "tests/fixtures/notes/bad"]), 1);
+    let out = stdout(
+        mdcards().args(["check", "tests/fixtures/notes/bad", "--all"]),
+        1,
+    );
     insta::assert_snapshot!("bad_folder", out);
 }
 

@@ -7,7 +7,7 @@ use std::io::{BufWriter, Write};
 use miette::{IntoDiagnostic, Result};
 
 use super::Outcome;
-use super::diagnostics::{self, Summary};
+use super::diagnostics::{self, Detail, Summary};
 use super::input::{self, Purpose};
 use crate::cli::CheckArgs;
 
@@ -22,7 +22,15 @@ pub fn check(args: &CheckArgs) -> Result<Outcome> {
     } else {
         let colour = diagnostics::colour_for(&std::io::stdout());
         let mut out = BufWriter::new(anstream::stdout().lock());
-        diagnostics::render_human(&mut out, &problems, &notes.sources, colour).into_diagnostic()?;
+        let detail = if args.all {
+            Detail::All
+        } else {
+            Detail::Screenful {
+                see_all: "show every one with `mdcards check --all`, or list them as data with `mdcards check --json`",
+            }
+        };
+        diagnostics::render_human(&mut out, &problems, &notes.sources, colour, detail)
+            .into_diagnostic()?;
         diagnostics::render_summary(&mut out, &summary).into_diagnostic()?;
         out.flush().into_diagnostic()?;
     }

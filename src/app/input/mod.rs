@@ -164,7 +164,10 @@ pub fn report_to_stderr(notes: &LoadedNotes) -> Result<bool> {
     }
     let mut err = anstream::stderr().lock();
     let colour = diagnostics::colour_for(&std::io::stderr());
-    diagnostics::render_human(&mut err, &notes.diagnostics, &notes.sources, colour)
+    let detail = diagnostics::Detail::Screenful {
+        see_all: "`mdcards check --all` on the same notes shows every one",
+    };
+    diagnostics::render_human(&mut err, &notes.diagnostics, &notes.sources, colour, detail)
         .and_then(|()| diagnostics::render_summary(&mut err, &notes.summary()))
         .map_err(|error| miette::miette!("cannot write to stderr: {error}"))?;
     Ok(notes.has_errors())

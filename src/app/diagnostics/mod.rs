@@ -2,6 +2,9 @@
 //! Every stage's diagnostics (notes, images, scenarios) come through here, so they all look
 //! alike.
 
+mod elided;
+mod source;
+
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
@@ -9,11 +12,12 @@ use std::path::Path;
 use std::sync::Arc;
 
 use anstyle::{AnsiColor, Style};
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use serde::Serialize;
 
 use super::input::Sources;
-use crate::notes::{Diagnostic, LineIndex, Severity};
+use crate::notes::{Diagnostic, Severity};
+use source::IndexedSource;
 
 /// Counts for the summary line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -72,13 +76,28 @@ pub fn colour_for<S: anstream::stream::RawStream>(stream: &S) -> bool {
     anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never
 }
 
+/// How much of a long report is shown in full.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail<'a> {
+    /// Every finding (`check --all`).
+    All,
+    /// Up to [`IN_FULL`] findings in full, errors before the others, and the rest counted
+    /// by code; `see_all` says how to see every one.
+    Screenful { see_all: &'a str },
+}
+
+/// How many findings a report shows in full before it counts the rest: about a screenful.
+pub const IN_FULL: usize = 10;
+
 /// Each diagnostic as rustc shows one: headline, the source around the place, a label under
 /// it, and the hint. Diagnostics of files whose text is not in `sources` show no snippet.
+/// Time grows with the number of diagnostics, not with their files' sizes (see `source`).
 pub fn render_human(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     sources: &Sources,
     colour: bool,
+    detail: Detail<'_>,
 ) -> io::Result<()> {
     let theme = if colour {
         GraphicalTheme::unicode()
@@ -88,17 +107,29 @@ pub fn render_human(
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(100)
         .with_links(false);
+    let in_full = match detail {
+        Detail::All => vec![true; diagnostics.len()],
+        Detail::Screenful { .. } => elided::in_full(diagnostics, IN_FULL),
+    };
     let mut files = Files::new(sources);
-    for (i, diagnostic) in diagnostics.iter().enumerate() {
+    let mut text = String::new();
+    let shown = diagnostics
+        .iter()
+        .zip(&in_full)
+        .filter_map(|(diagnostic, &full)| full.then_some(diagnostic));
+    for (i, diagnostic) in shown.enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         let shown = files.show(diagnostic);
-        let mut text = String::new();
+        text.clear();
         handler
             .render_report(&mut text, &shown)
             .map_err(|_| io::Error::other("cannot format a diagnostic"))?;
         out.write_all(text.as_bytes())?;
+    }
+    if let Detail::Screenful { see_all } = detail {
+        elided::render(out, diagnostics, &in_full, see_all, colour)?;
     }
     Ok(())
 }
@@ -144,18 +175,18 @@ pub fn render_json(
 /// Per-file sources and line indexes, built once per file when first needed.
 struct Files<'s> {
     sources: &'s Sources,
-    named: HashMap<&'s Path, (NamedSource<Arc<String>>, LineIndex<'s>)>,
+    indexed: HashMap<&'s Path, Arc<IndexedSource<'s>>>,
 }
 
 impl<'s> Files<'s> {
     fn new(sources: &'s Sources) -> Self {
         Files {
             sources,
-            named: HashMap::new(),
+            indexed: HashMap::new(),
         }
     }
 
-    fn show(&mut self, diagnostic: &'s Diagnostic) -> Shown {
+    fn show(&mut self, diagnostic: &'s Diagnostic) -> Shown<'s> {
         let severity = match diagnostic.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -171,13 +202,13 @@ impl<'s> Files<'s> {
             related: Vec::new(),
         };
         let file = diagnostic.location.file.as_path();
-        if let Some(span) = self.span(
+        if let Some((source, span)) = self.span(
             file,
             diagnostic.location.line,
             diagnostic.location.col,
             diagnostic.len,
         ) {
-            shown.source = self.named.get(file).map(|(named, _)| named.clone());
+            shown.source = Some(source);
             shown.labels.push(LabeledSpan::new_primary_with_span(
                 label(&diagnostic.label),
                 span,
@@ -185,60 +216,70 @@ impl<'s> Files<'s> {
         }
         for related in &diagnostic.related {
             let related_file = related.location.file.as_path();
-            let span = self.span(
+            let found = self.span(
                 related_file,
                 related.location.line,
                 related.location.col,
                 related.len,
             );
-            match span {
-                Some(span) if related_file == file && shown.source.is_some() => shown
+            match found {
+                Some((_, span)) if related_file == file && shown.source.is_some() => shown
                     .labels
                     .push(LabeledSpan::new_with_span(label(&related.label), span)),
-                _ => shown.related.push(Shown {
-                    message: format!("{}: {}", related.location, related.label),
-                    code: None,
-                    severity: miette::Severity::Advice,
-                    help: None,
-                    source: span
-                        .and_then(|_| self.named.get(related_file).map(|(named, _)| named.clone())),
-                    labels: span
-                        .map(|span| LabeledSpan::new_primary_with_span(label(&related.label), span))
-                        .into_iter()
-                        .collect(),
-                    related: Vec::new(),
-                }),
+                _ => {
+                    let (source, labels) = match found {
+                        Some((source, span)) => (
+                            Some(source),
+                            vec![LabeledSpan::new_primary_with_span(
+                                label(&related.label),
+                                span,
+                            )],
+                        ),
+                        None => (None, Vec::new()),
+                    };
+                    shown.related.push(Shown {
+                        message: format!("{}: {}", related.location, related.label),
+                        code: None,
+                        severity: miette::Severity::Advice,
+                        help: None,
+                        source,
+                        labels,
+                        related: Vec::new(),
+                    });
+                }
             }
         }
         shown
     }
 
-    /// The byte span of a place: `len` bytes from (line, col), or to the end of the line
-    /// when `len` is 0. `None` for line 0 (a whole file) or a file with no text.
+    /// The file's source and the byte span of a place in it: `len` bytes from (line, col),
+    /// or to the end of the line when `len` is 0. `None` for line 0 (a whole file) or a
+    /// file with no text.
     fn span(
         &mut self,
         file: &'s Path,
         line: u32,
         col: u32,
         len: usize,
-    ) -> Option<miette::SourceSpan> {
+    ) -> Option<(Arc<IndexedSource<'s>>, miette::SourceSpan)> {
         if line == 0 {
             return None;
         }
         let text: &'s Arc<String> = self.sources.get(file)?;
-        let (_, lines) = self.named.entry(file).or_insert_with(|| {
-            (
-                NamedSource::new(file.display().to_string(), Arc::clone(text)),
-                LineIndex::new(text.as_str()),
-            )
+        let source = self.indexed.entry(file).or_insert_with(|| {
+            Arc::new(IndexedSource::new(
+                file.display().to_string(),
+                text.as_str(),
+            ))
         });
+        let lines = source.lines();
         let offset = lines.offset(line, col)?;
         let len = if len == 0 {
             lines.line_range(offset).end - offset
         } else {
             len.min(text.len() - offset)
         };
-        Some((offset, len).into())
+        Some((Arc::clone(source), (offset, len).into()))
     }
 }
 
@@ -248,25 +289,25 @@ fn label(text: &str) -> Option<String> {
 
 /// A diagnostic in the shape miette renders.
 #[derive(Debug)]
-struct Shown {
+struct Shown<'s> {
     message: String,
     code: Option<&'static str>,
     severity: miette::Severity,
     help: Option<String>,
-    source: Option<NamedSource<Arc<String>>>,
+    source: Option<Arc<IndexedSource<'s>>>,
     labels: Vec<LabeledSpan>,
-    related: Vec<Shown>,
+    related: Vec<Shown<'s>>,
 }
 
-impl fmt::Display for Shown {
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Shown {}
+impl std::error::Error for Shown<'_> {}
 
-impl miette::Diagnostic for Shown {
+impl miette::Diagnostic for Shown<'_> {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.code
             .map(|code| Box::new(code) as Box<dyn fmt::Display + 'a>)
@@ -283,7 +324,9 @@ impl miette::Diagnostic for Shown {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.source.as_ref().map(|source| source as &dyn SourceCode)
+        self.source
+            .as_deref()
+            .map(|source| source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
