@@ -401,12 +401,20 @@ fn the_timeline_shows_on_request() {
     let place = Place::new(GENERATOR);
     let question = instance(0);
     let (_, out, _) = place.quiz(NOW, &format!("\n{}\nt\n\n", question.answer));
-    let timeline = out.split("── timeline").nth(1).expect("timeline shown");
-    let first_event = question.timeline.lines().nth(1).unwrap_or_default();
-    assert!(
-        timeline.contains(first_event.trim()),
-        "{first_event} in {timeline}"
-    );
+    let shown = out.split("── timeline").nth(1).expect("timeline shown");
+    // The whole run up to the question, line by line and in order: the section rule of
+    // each script line, the messages, the notes and the states.
+    let timeline = mdcards::raft_render::questions_timeline(std::slice::from_ref(&question))
+        .expect("a generated question has a run");
+    let lines: Vec<&str> = timeline.lines().map(str::trim).collect();
+    assert!(lines.len() > 2, "{timeline}");
+    let mut rest = shown;
+    for line in &lines {
+        let at = rest
+            .find(line)
+            .unwrap_or_else(|| panic!("{line:?} missing or out of order in {shown}"));
+        rest = &rest[at + line.len()..];
+    }
     assert!(out.contains("→ Good"), "{out}");
 }
 

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use mdcards::deck::{Card, CardId, Location, ScenarioSource};
 use mdcards::notes::Severity;
 use mdcards::raft::Role;
+use mdcards::raft_render;
 use mdcards::scenario::{
     Answer, AnswerKind, GeneratorKind, Origin, ScenarioCard, generate, grade, instance_seed,
     scenario_card, validate,
@@ -68,9 +69,10 @@ fn asks_become_questions_answered_by_the_simulator() {
         "{}",
         vote.explanation
     );
+    let timeline = raft_render::plain_text(&raft_render::script_timeline(&vote.trace));
     assert!(
-        vote.timeline
-            .contains("3 → 1  RequestVote(term 5, lastLog 10/t4)")
+        timeline.contains("3 → 1  RequestVote(term 5, lastLog 10/t4)"),
+        "{timeline}"
     );
     let node1 = vote.situation.node(1).unwrap();
     assert_eq!(node1.log, [1, 1, 1, 4, 4, 5]);

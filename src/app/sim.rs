@@ -10,12 +10,23 @@ use miette::{Diagnostic, IntoDiagnostic, NamedSource, Result, SourceSpan, WrapEr
 
 use super::Outcome;
 use crate::cli::SimArgs;
+use crate::quiz::styled::write_lines;
 use crate::raft::schedule::{self, ScheduleConfig};
-use crate::raft::{SimError, timeline};
+use crate::raft::{Cluster, SimError};
+use crate::raft_render::{self, Columns, Details, Layout};
 use crate::scenario::script::{self, AskOutcome, ExpectOutcome, ScriptRun};
 
-/// Widest log grid, in entries; longer logs show their tail.
-const GRID_COLUMNS: usize = 20;
+/// The log grids: at most 20 entries (longer logs show their tail), then each node's
+/// progress.
+const GRID: Layout = Layout {
+    columns: Columns::Entries(20),
+    details: Details::Progress,
+};
+
+/// `cluster`'s log grid.
+fn write_grid(out: &mut dyn Write, cluster: &Cluster) -> std::io::Result<()> {
+    write_lines(out, &raft_render::log_grid(&cluster.views(), GRID), "\n")
+}
 
 pub fn sim(args: &SimArgs) -> Result<Outcome> {
     if args.fuzz {
@@ -143,12 +154,12 @@ fn write_script_report(
     )?;
     if let Some(start) = &run.start {
         writeln!(out, "── logs at the start ──")?;
-        write!(out, "{}", timeline::log_grid(start, GRID_COLUMNS))?;
+        write_grid(out, start)?;
     }
-    write!(out, "{}", timeline::script_timeline(&run.trace))?;
+    write_lines(out, &raft_render::script_timeline(&run.trace), "\n")?;
     if let Some(cluster) = &run.cluster {
         writeln!(out, "── logs at tick {} ──", cluster.now())?;
-        write!(out, "{}", timeline::log_grid(cluster, GRID_COLUMNS))?;
+        write_grid(out, cluster)?;
     }
     if !run.expects.is_empty() {
         writeln!(out, "── expectations ──")?;
@@ -241,11 +252,12 @@ fn random(args: &SimArgs) -> Result<Outcome> {
         serde_json::to_writer(&mut out, trace).into_diagnostic()?;
         writeln!(out).into_diagnostic()?;
     } else if args.summary {
-        write!(out, "{}", timeline::summary(trace, &run.cluster)).into_diagnostic()?;
+        write_lines(&mut out, &raft_render::summary(trace, &run.cluster), "\n")
+            .into_diagnostic()?;
     } else {
-        write!(out, "{}", timeline::schedule_timeline(trace)).into_diagnostic()?;
+        write_lines(&mut out, &raft_render::schedule_timeline(trace), "\n").into_diagnostic()?;
         writeln!(out, "── logs at tick {} ──", run.cluster.now()).into_diagnostic()?;
-        write!(out, "{}", timeline::log_grid(&run.cluster, GRID_COLUMNS)).into_diagnostic()?;
+        write_grid(&mut out, &run.cluster).into_diagnostic()?;
     }
     match run.outcome {
         Ok(()) => Ok(Outcome::Success),
@@ -320,15 +332,11 @@ fn fuzz(args: &SimArgs) -> Result<Outcome> {
         if let Ok(replay) = schedule::run(&config)
             && let Some(trace) = replay.cluster.trace()
         {
-            let timeline = timeline::schedule_timeline(trace);
-            let lines: Vec<&str> = timeline.lines().collect();
+            let lines = raft_render::schedule_timeline(trace);
             let tail = lines.len().saturating_sub(60);
             writeln!(out, "last {} rows of its timeline:", lines.len() - tail).into_diagnostic()?;
-            for line in &lines[tail..] {
-                writeln!(out, "{line}").into_diagnostic()?;
-            }
-            write!(out, "{}", timeline::log_grid(&replay.cluster, GRID_COLUMNS))
-                .into_diagnostic()?;
+            write_lines(&mut out, &lines[tail..], "\n").into_diagnostic()?;
+            write_grid(&mut out, &replay.cluster).into_diagnostic()?;
         }
     }
     Ok(Outcome::Problems)

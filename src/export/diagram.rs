@@ -10,9 +10,9 @@
 
 use askama::Template;
 
-use crate::raft::timeline::describe_message;
-use crate::raft::{NodeId, Role};
-use crate::scenario::{NodeView, Situation};
+use crate::raft::{NodeId, NodeView, Role};
+use crate::raft_render::describe_message;
+use crate::scenario::Situation;
 
 /// Term colours, cycled from term 1: (class, light fill, light stroke, night fill, night
 /// stroke). The hues follow the terminal's (blue, green, yellow, magenta, cyan, red).
@@ -29,6 +29,7 @@ const CELL: u32 = 28;
 const ROW: u32 = 40;
 const LABEL: u32 = 150;
 const TOP: u32 = 22;
+/// The width of a display column of text, in SVG units.
 const CHAR: u32 = 7;
 /// Logs longer than this show their last entries.
 const MAX_CELLS: usize = 24;
@@ -186,14 +187,11 @@ pub fn situation_svg(situation: &Situation) -> Result<String, askama::Error> {
         })
         .collect();
     let legend_note_y = legend_y + 32;
-    let legend_text = 10 + LEGEND_NOTE.chars().count() as u32 * CHAR;
+    let legend_text = 10 + text_width(LEGEND_NOTE);
     let text_width = lines
         .iter()
-        .map(|(_, text)| 10 + text.chars().count() as u32 * CHAR)
-        .chain(
-            rows.iter()
-                .map(|r| r.notes_x + r.notes.chars().count() as u32 * CHAR),
-        )
+        .map(|(_, text)| 10 + text_width(text))
+        .chain(rows.iter().map(|r| r.notes_x + text_width(&r.notes)))
         .chain(std::iter::once(legend_text))
         .chain(std::iter::once(10 + legend.len() as u32 * 70))
         .max()
@@ -221,6 +219,11 @@ pub fn situation_svg(situation: &Situation) -> Result<String, askama::Error> {
     // One element per template line: joined, the SVG is one line that markdown and Anki's
     // editor leave alone.
     Ok(svg.lines().map(str::trim).collect())
+}
+
+/// About how wide `text` is drawn: `CHAR` a display column (a CJK character takes two).
+fn text_width(text: &str) -> u32 {
+    unicode_width::UnicodeWidthStr::width(text) as u32 * CHAR
 }
 
 fn row(node: &NodeView, top: u32, first: usize, log_x: u32, notes_x: u32) -> Row {

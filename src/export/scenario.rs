@@ -211,12 +211,7 @@ fn back_field(
     card: &Card,
     media: &MediaSet,
 ) -> Result<String, ExportError> {
-    let timeline = questions
-        .iter()
-        .map(|q| q.timeline.trim_end())
-        .max_by_key(|t| t.len())
-        .unwrap_or_default()
-        .to_owned();
+    let timeline = crate::raft_render::questions_timeline(questions).unwrap_or_default();
     Ok(Back {
         answers: questions
             .iter()

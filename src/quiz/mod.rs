@@ -14,7 +14,6 @@ pub mod scenario_view;
 pub mod schedule;
 pub mod screen;
 pub mod session;
-pub mod situation;
 pub mod styled;
 pub mod summary;
 pub mod terminal;

@@ -149,14 +149,10 @@ impl Attempt {
         }
     }
 
-    /// The timeline that decided the answers: the longest of the questions' (each is the
-    /// run up to its `ask`).
-    pub fn timeline_text(&self) -> Option<&str> {
-        self.questions()
-            .iter()
-            .map(|q| q.timeline.as_str())
-            .max_by_key(|t| t.len())
-            .filter(|t| !t.trim().is_empty())
+    /// The timeline that decided the answers, as plain text: the longest of the questions'
+    /// (each is the run up to its `ask`).
+    pub fn timeline_text(&self) -> Option<String> {
+        crate::raft_render::questions_timeline(self.questions())
     }
 }
 

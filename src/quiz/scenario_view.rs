@@ -5,8 +5,8 @@
 
 use super::render::render;
 use super::scenario::{Asks, Attempt, RecallRun};
-use super::situation::situation_lines;
 use super::styled::{Line, Span, palette};
+use crate::raft_render::situation_lines;
 use crate::scenario::script::ExpectOutcome;
 use crate::scenario::{Origin, Question, Verdict};
 use crate::srs::Rating;
@@ -251,9 +251,9 @@ pub fn enter_hint(attempt: &Attempt) -> Line {
     line
 }
 
-/// `── label ────`.
+/// `── label ────`, at most 72 display columns.
 pub fn rule(label: &str, width: usize) -> Line {
-    let used = label.chars().count() + 4;
+    let used = super::styled::columns(label) + 4;
     vec![Span::new(
         format!(
             "── {label} {}",
@@ -265,7 +265,7 @@ pub fn rule(label: &str, width: usize) -> Line {
 
 /// Hang `lines` under `marker` ("1. "): the first line starts with it, the rest line up.
 fn indent_under(lines: &mut [Line], marker: &str) {
-    let pad = " ".repeat(marker.chars().count());
+    let pad = " ".repeat(super::styled::columns(marker));
     for (i, line) in lines.iter_mut().enumerate() {
         let lead = if i == 0 {
             marker.to_owned()

@@ -5,32 +5,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Effects, Style};
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Span {
-    pub text: String,
-    pub style: Style,
-}
-
-impl Span {
-    pub fn new(text: impl Into<String>, style: Style) -> Span {
-        Span {
-            text: text.into(),
-            style,
-        }
-    }
-
-    pub fn plain(text: impl Into<String>) -> Span {
-        Span::new(text, Style::new())
-    }
-}
-
-/// One output line.
-pub type Line = Vec<Span>;
-
-/// The text of a line without styles.
-pub fn line_text(line: &Line) -> String {
-    line.iter().map(|s| s.text.as_str()).collect()
-}
+pub use crate::spans::{Line, Span, line_text};
 
 /// The styles the renderer uses, in one place.
 pub mod palette {

@@ -7,7 +7,8 @@ use super::invariants::{Checker, Violation};
 use super::message::{Envelope, Index, NodeId};
 use super::network::{Filter, Network, NetworkConfig, Sent};
 use super::node::{MAX_NODES, Node, NodeConfig, NodeState, Output, Role, StateError};
-use super::trace::{DropReason, Event, NodeView, Trace};
+use super::trace::{DropReason, Event, NodeStatus, Trace};
+use super::view::NodeView;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -84,7 +85,7 @@ pub struct Cluster {
     now: u64,
     out: Output,
     trace: Option<Trace>,
-    last_views: Vec<NodeView>,
+    last_statuses: Vec<NodeStatus>,
     stats: Stats,
     failure: Option<SimError>,
 }
@@ -129,7 +130,7 @@ impl Cluster {
             checker,
             now: 0,
             out: Output::default(),
-            last_views: Vec::new(),
+            last_statuses: Vec::new(),
             stats: Stats::default(),
             failure: None,
         };
@@ -194,10 +195,19 @@ impl Cluster {
             .map(Node::id)
     }
 
+    /// Every node as the pictures of a cluster draw it.
     pub fn views(&self) -> Vec<NodeView> {
         self.nodes
             .iter()
-            .map(|node| NodeView {
+            .map(|node| NodeView::of(node, self.is_crashed(node.id())))
+            .collect()
+    }
+
+    /// Every node's role, term, vote, commitIndex and last entry, as the trace records them.
+    pub fn statuses(&self) -> Vec<NodeStatus> {
+        self.nodes
+            .iter()
+            .map(|node| NodeStatus {
                 id: node.id(),
                 role: node.role(),
                 term: node.term(),
@@ -558,10 +568,10 @@ impl Cluster {
         if self.trace.is_none() {
             return;
         }
-        let views = self.views();
-        if views != self.last_views {
-            self.last_views = views.clone();
-            self.record(Event::State { nodes: views });
+        let statuses = self.statuses();
+        if statuses != self.last_statuses {
+            self.last_statuses = statuses.clone();
+            self.record(Event::State { nodes: statuses });
         }
     }
 }

@@ -7,7 +7,8 @@
 //!   partitions, crashes and restarts, deterministic from a seed.
 //! - [`invariants`]: Election Safety, Leader Append-Only, Log Matching, Leader Completeness,
 //!   State Machine Safety and more, checked incrementally after every step.
-//! - [`trace`] and [`timeline`]: the record of a run and its terminal rendering.
+//! - [`trace`]: the record of a run; [`view`]: a node as pictures of a cluster show it.
+//!   Both are drawn by `raft_render`, outside this pure core.
 //! - [`schedule`]: seeded random schedules with faults, and the fuzz loop.
 //!
 //! Nothing here reads the clock, files or environment, spawns threads or uses global
@@ -21,8 +22,8 @@ pub mod network;
 pub mod node;
 pub mod note;
 pub mod schedule;
-pub mod timeline;
 pub mod trace;
+pub mod view;
 
 pub use cluster::{Cluster, ClusterConfig, SetupError, SimError, Stats};
 pub use invariants::{Invariant, Violation};
@@ -34,4 +35,5 @@ pub use message::{
 pub use network::{Filter, NetworkConfig};
 pub use node::{Node, NodeConfig, NodeState, Output, Role, StaleRequests};
 pub use note::{Aspect, Note, Rule};
-pub use trace::{DropReason, Event, NodeView, Trace, TraceEvent};
+pub use trace::{DropReason, Event, NodeStatus, Trace, TraceEvent};
+pub use view::{ElectionTimer, NodeView};

@@ -444,6 +444,14 @@ impl Node {
         self.election_elapsed
     }
 
+    /// The election timeout when it is fixed (a scenario's `timeout`) rather than drawn.
+    pub fn fixed_election_timeout(&self) -> Option<u64> {
+        match self.timer {
+            Timer::Fixed(ticks) => Some(ticks),
+            Timer::Randomised(_) => None,
+        }
+    }
+
     /// Votes granted to this candidate in its current term (itself included).
     pub fn votes(&self) -> u32 {
         self.votes_granted.count_ones()

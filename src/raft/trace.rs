@@ -1,6 +1,6 @@
 //! The record of a run: every message sent, delivered or lost, every note with its rule,
 //! every fault, and a snapshot of the nodes whenever one of them changes role, term, log or
-//! commitIndex. The timeline renders it; `sim --json` prints it.
+//! commitIndex. `raft_render` draws its timelines; `sim --json` prints it.
 
 use serde::Serialize;
 
@@ -33,10 +33,12 @@ impl DropReason {
     }
 }
 
-/// A node as the timeline shows it.
+/// A node's role, term, vote, commitIndex and last entry, as the trace records them at
+/// every change: small enough to record after every step of a long run. (Pictures of a
+/// cluster draw a [`NodeView`](super::NodeView), which holds whole logs.)
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct NodeView {
+pub struct NodeStatus {
     pub id: NodeId,
     pub role: Role,
     pub term: Term,
@@ -103,7 +105,7 @@ pub enum Event {
     },
     Heal,
     State {
-        nodes: Vec<NodeView>,
+        nodes: Vec<NodeStatus>,
     },
 }
 
@@ -132,6 +134,15 @@ impl Trace {
 
     pub fn push(&mut self, tick: u64, event: Event) {
         self.events.push(TraceEvent { tick, event });
+    }
+
+    /// The first `len` events (a run up to a point, e.g. where a question was asked).
+    pub fn prefix(&self, len: usize) -> Trace {
+        Trace {
+            seed: self.seed,
+            nodes: self.nodes,
+            events: self.events[..len.min(self.events.len())].to_vec(),
+        }
     }
 
     /// Notes in order, with the node that wrote them.

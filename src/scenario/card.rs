@@ -9,7 +9,6 @@ use super::script::{
     ast::REFUSALS, lexer,
 };
 use crate::deck::ScenarioSource;
-use crate::raft::{Trace, timeline};
 
 /// What a ```` ```raft ```` block makes of its card.
 #[derive(Clone, Debug)]
@@ -135,7 +134,7 @@ pub fn questions(source: &str, script: &Script, run: &ScriptRun) -> Vec<Question
                 situation: situation.clone(),
                 answer: answer.clone(),
                 explanation: explanation_of(ask, reasons),
-                timeline: plain_timeline(&run.trace, ask.trace_len),
+                trace: run.trace.prefix(ask.trace_len),
                 script: source.to_owned(),
             })
         })
@@ -159,16 +158,6 @@ pub fn notes_list(reasons: &[Reason]) -> String {
         .map(|reason| format!("- {reason}"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The timeline of the first `len` events of a trace, without colour codes.
-pub fn plain_timeline(trace: &Trace, len: usize) -> String {
-    let prefix = Trace {
-        seed: trace.seed,
-        nodes: trace.nodes,
-        events: trace.events[..len.min(trace.events.len())].to_vec(),
-    };
-    anstream::adapter::strip_str(&timeline::script_timeline(&prefix)).to_string()
 }
 
 /// The question an `ask` line asks, as a sentence.

@@ -16,5 +16,5 @@ pub mod validate;
 pub use answer::{Answer, AnswerKind, AnswerParseError};
 pub use card::{ScenarioCard, scenario_card};
 pub use generate::{GeneratorKind, UnknownGenerator, generate};
-pub use question::{NodeView, Origin, Question, Situation, Timer, Verdict, grade, instance_seed};
+pub use question::{Origin, Question, Situation, Verdict, grade, instance_seed};
 pub use validate::validate;

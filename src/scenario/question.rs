@@ -1,5 +1,5 @@
 //! A scenario question: the state shown, the question, the answer the simulator computed,
-//! the explanation and the timeline of the run that decided it. Generators and `ask` lines
+//! the explanation and the trace of the run that decided it. Generators and `ask` lines
 //! both produce [`Question`]s; the quiz grades typed answers with [`grade`] and the export
 //! renders them.
 
@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::answer::{Answer, AnswerParseError};
 use super::generate::GeneratorKind;
 use super::script::{CommandKind, Options, Script, ScriptRun};
-use crate::raft::{Cluster, Index, Message, NodeId, Role, Term};
+use crate::raft::{Cluster, Message, NodeId, NodeView, Trace};
 use crate::rng::SplitMix64;
 
 /// Where a question came from.
@@ -19,54 +19,6 @@ pub enum Origin {
     Generator { kind: GeneratorKind, seed: u64 },
     /// An `ask` line of a hand-written script, by its line in the notes file.
     Script { line: u32 },
-}
-
-/// One node as a question shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NodeView {
-    pub id: NodeId,
-    pub role: Role,
-    pub term: Term,
-    pub voted_for: Option<NodeId>,
-    /// The terms of its log entries, entry 1 first.
-    pub log: Vec<Term>,
-    pub commit_index: Index,
-    pub crashed: bool,
-    /// A leader's nextIndex per follower (None for other roles).
-    pub next_index: Option<Vec<(NodeId, Index)>>,
-    /// A leader's matchIndex per follower (None for other roles).
-    pub match_index: Option<Vec<(NodeId, Index)>>,
-    /// When the scenario fixes the node's election timer: its timeout and the ticks
-    /// already elapsed (it fires after `timeout - elapsed` more ticks without hearing from
-    /// a leader or granting a vote).
-    pub timer: Option<Timer>,
-}
-
-impl NodeView {
-    /// A live node with nothing but its role, term, log and commitIndex, for the renderers'
-    /// tests.
-    #[cfg(test)]
-    pub(crate) fn sample(id: NodeId, role: Role, term: Term, log: &[Term], commit: Index) -> Self {
-        NodeView {
-            id,
-            role,
-            term,
-            voted_for: None,
-            log: log.to_vec(),
-            commit_index: commit,
-            crashed: false,
-            next_index: None,
-            match_index: None,
-            timer: None,
-        }
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub struct Timer {
-    pub timeout: u64,
-    pub elapsed: u64,
 }
 
 /// The state shown with a question: every node, the message about to arrive (if the
@@ -115,43 +67,8 @@ impl Situation {
                 _ => break,
             }
         }
-        let nodes = start
-            .nodes()
-            .iter()
-            .map(|node| {
-                let id = node.id();
-                let declared = script.nodes.iter().find(|decl| decl.id == id);
-                let leader = node.role() == Role::Leader;
-                let peers = || node.peers();
-                NodeView {
-                    id,
-                    role: node.role(),
-                    term: node.term(),
-                    voted_for: node.voted_for(),
-                    log: node.log().terms(),
-                    commit_index: node.commit_index(),
-                    crashed: start.is_crashed(id),
-                    next_index: leader.then(|| {
-                        peers()
-                            .filter_map(|p| node.next_index(p).map(|i| (p, i)))
-                            .collect()
-                    }),
-                    match_index: leader.then(|| {
-                        peers()
-                            .filter_map(|p| node.match_index(p).map(|i| (p, i)))
-                            .collect()
-                    }),
-                    timer: declared
-                        .and_then(|decl| decl.state.election_timeout)
-                        .map(|timeout| Timer {
-                            timeout,
-                            elapsed: node.election_elapsed(),
-                        }),
-                }
-            })
-            .collect();
         Situation {
-            nodes,
+            nodes: start.views(),
             message,
             partition,
             options: options_of(&script.options),
@@ -187,13 +104,14 @@ impl Situation {
     /// leader, and a crashed node of term 2, split from the other two; `option` set.
     #[cfg(test)]
     pub(crate) fn sample(command: &str, option: &str) -> Situation {
+        use crate::raft::{ElectionTimer, Role};
         let node = NodeView::sample;
         let mut leader = node(1, Role::Leader, 3, &[1, 1, 3], 2);
         leader.next_index = Some(vec![(2, 3), (3, 4)]);
         leader.match_index = Some(vec![(2, 2), (3, 3)]);
         let mut follower = node(2, Role::Follower, 3, &[1, 1], 2);
         follower.voted_for = Some(1);
-        follower.timer = Some(Timer {
+        follower.timer = Some(ElectionTimer {
             timeout: 12,
             elapsed: 3,
         });
@@ -251,7 +169,7 @@ fn options_of(options: &Options) -> Vec<String> {
 }
 
 /// A question with its computed answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Question {
     pub origin: Origin,
@@ -264,8 +182,8 @@ pub struct Question {
     pub answer: Answer,
     /// Why: the rules that decided it, each citing the paper's section.
     pub explanation: String,
-    /// The plain-text timeline (no colour codes) of the run that decided it.
-    pub timeline: String,
+    /// The run that decided it, up to the question (`raft_render` draws its timeline).
+    pub trace: Trace,
     /// A script that reproduces the question (`mdcards sim` runs it).
     pub script: String,
 }

@@ -75,7 +75,7 @@ impl Draft {
             situation: crate::scenario::question::Situation::of_script(&parsed, start),
             answer,
             explanation,
-            timeline: crate::scenario::card::plain_timeline(&run.trace, ask.trace_len),
+            trace: run.trace.prefix(ask.trace_len),
             script: text,
         };
         Ok((question, reasons))
