@@ -1,6 +1,8 @@
-//! What `check` rejects in scenarios and Raft message blocks, the commands that write refuse
-//! too: `sync` and `export` stop with exit 1 and write nothing, `quiz` reviews the cards as
-//! last synced. The notes `check` prints (what a stated follower does) are `check`'s alone.
+//! What `check` rejects in scenarios, the commands that write refuse too: `sync` and
+//! `export` stop with exit 1 and write nothing, `quiz` reviews the cards as last synced. An
+//! example Raft message no server would send is a finding about the prose: an error in
+//! `check`, a warning for the others, which go on. The notes `check` prints (what a stated
+//! follower does) are `check`'s alone.
 
 use std::path::Path;
 
@@ -59,18 +61,39 @@ fn sync_refuses_a_scenario_the_simulator_contradicts_and_writes_nothing() {
 }
 
 #[test]
-fn export_refuses_an_impossible_raft_message_and_writes_no_package() {
+fn an_impossible_raft_message_is_an_error_in_check_and_a_warning_elsewhere() {
     let place = Place::new();
     place.write("raft.md", IMPOSSIBLE_MESSAGE);
+    let output = place.mdcards().args(["check", "raft.md"]).assert().code(1);
+    let stdout = text(&output.get_output().stdout);
+    assert!(
+        stdout.contains("× entries are contiguous from prevLogIndex + 1 = 9"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 error, 0 warnings in 1 file"), "{stdout}");
+
     let output = place
         .mdcards()
         .args(["export", "raft.md", "raft.apkg"])
         .assert()
-        .code(1);
+        .success();
     let stderr = text(&output.get_output().stderr);
     assert!(stderr.contains("message-inconsistent"), "{stderr}");
+    assert!(
+        stderr.contains("⚠ entries are contiguous from prevLogIndex + 1 = 9"),
+        "{stderr}"
+    );
     assert!(stderr.contains("raft.md:7"), "{stderr}");
-    assert!(!Path::new(&place.path("raft.apkg")).exists());
+    assert!(stderr.contains("0 errors, 1 warning in 1 file"), "{stderr}");
+    assert!(stderr.contains("Exported 1 card"), "{stderr}");
+    assert!(Path::new(&place.path("raft.apkg")).exists());
+
+    let output = place.mdcards().args(["sync", "raft.md"]).assert().success();
+    assert!(text(&output.get_output().stdout).contains("1 added"));
+    assert!(
+        text(&output.get_output().stderr)
+            .contains("⚠ entries are contiguous from prevLogIndex + 1 = 9")
+    );
 }
 
 #[test]

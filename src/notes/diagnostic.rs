@@ -117,6 +117,19 @@ impl Diagnostic {
         }
     }
 
+    /// This finding, known to be about the prose: an error becomes a lint finding (a
+    /// warning but in `check`); warnings and notes stay as they are.
+    pub fn about_prose(self) -> Self {
+        match self.severity {
+            Severity::Error => Diagnostic {
+                lint: true,
+                severity: Severity::Warning,
+                ..self
+            },
+            Severity::Warning | Severity::Note => self,
+        }
+    }
+
     fn new(
         severity: Severity,
         code: &'static str,

@@ -215,7 +215,10 @@ fn check_scenarios(cards: &[Card]) -> Vec<Diagnostic> {
         .collect()
 }
 
-/// Stage 4, messages: every ```` ```json ```` block of Raft messages, file by file.
+/// Stage 4, messages: every ```` ```json ```` block of Raft messages, file by file. An
+/// example message whose numbers no server would send is a finding about the prose, not a
+/// card mdcards cannot use: an error for the linter, a warning that blocks nothing for the
+/// other commands.
 fn check_message_blocks(cards: &[Card], sources: &Sources) -> Vec<Diagnostic> {
     let mut card_lines: HashMap<&Path, Vec<u32>> = HashMap::new();
     // Cards come file by file: hash a file's path once per run of its cards, not per card.
@@ -228,7 +231,8 @@ fn check_message_blocks(cards: &[Card], sources: &Sources) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for path in sources.paths() {
         if let (Some(text), Some(lines)) = (sources.get(path), card_lines.get(path.as_path())) {
-            found.extend(parallel::check_messages(path, text, lines));
+            let checked = parallel::check_messages(path, text, lines);
+            found.extend(checked.into_iter().map(Diagnostic::about_prose));
         }
     }
     found
