@@ -30,6 +30,32 @@ impl CardId {
         hash_normalised(&mut hasher, deck);
         hasher.update([0x1F]);
         hash_normalised(&mut hasher, front);
+        CardId::from_digest(hasher)
+    }
+
+    /// The identity of a card of a deck built into mdcards: the hash of `from_front` with
+    /// `BUILT_IN_NAMESPACE` and 0x1E first, so it never equals the id of a card in the
+    /// user's notes. A user file titled `# Raft` with the same questions (the built-in deck
+    /// written out to start one's own notes from) is then a deck of its own, never
+    /// exchanging cards, tags or histories with the built-in one. A pinned name gets the
+    /// namespace as a prefix.
+    ///
+    /// FROZEN, like `from_front`: stores were migrated to these ids (schema version 4).
+    pub fn built_in(deck: &str, front: &str, pinned: Option<&str>) -> CardId {
+        if let Some(name) = pinned {
+            return CardId(format!("{BUILT_IN_NAMESPACE}:{}", name.trim()));
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(BUILT_IN_NAMESPACE.as_bytes());
+        hasher.update([0x1E]);
+        hash_normalised(&mut hasher, deck);
+        hasher.update([0x1F]);
+        hash_normalised(&mut hasher, front);
+        CardId::from_digest(hasher)
+    }
+
+    /// The first 64 bits of the digest, as 16 lowercase hex digits.
+    fn from_digest(hasher: Sha256) -> CardId {
         let digest = hasher.finalize();
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut hex = String::with_capacity(16);
@@ -55,6 +81,9 @@ impl fmt::Display for CardId {
         f.write_str(&self.0)
     }
 }
+
+/// What sets the ids of built-in decks apart (see `CardId::built_in`).
+pub const BUILT_IN_NAMESPACE: &str = "mdcards-built-in";
 
 /// Whitespace runs collapse to one space, ends are trimmed, and letters are case-folded
 /// (Unicode lowercase), so reflowing or recapitalising a question keeps its identity.
@@ -177,6 +206,22 @@ mod tests {
             hash_normalised(&mut streamed, &text);
             proptest::prop_assert_eq!(direct.finalize(), streamed.finalize());
         }
+    }
+
+    #[test]
+    fn built_in_ids_never_equal_note_ids() {
+        let note = CardId::from_front("Raft", "What is Term?");
+        let built_in = CardId::built_in("Raft", "What is Term?", None);
+        assert_ne!(note, built_in);
+        // Layout and case still do not matter, inside the namespace.
+        assert_eq!(built_in, CardId::built_in("raft", " what is\nterm? ", None));
+        assert_eq!(
+            CardId::built_in("Raft", "Q", Some(" term ")).as_str(),
+            "mdcards-built-in:term"
+        );
+        // Pinned value, computed independently (Python hashlib over
+        // b"mdcards-built-in\x1eraft\x1fwhat is term?").
+        assert_eq!(built_in.as_str(), "7b061e5f21c6a576");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! transaction, so a crash or a kill loses at most the answer being typed.
 
 mod actions;
+mod built_in_ids;
 mod cards;
 mod columns;
 mod error;

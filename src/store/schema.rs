@@ -8,15 +8,23 @@ use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior};
 
+use super::built_in_ids;
 use super::error::Error;
 
 /// "mdcd": lets `file(1)` and mdcards itself recognise the file.
 pub const APPLICATION_ID: i32 = i32::from_be_bytes(*b"mdcd");
 
+/// One step of the schema: SQL, or Rust for what SQL cannot compute.
+enum Migration {
+    Sql(&'static str),
+    Code(fn(&Connection) -> rusqlite::Result<()>),
+}
+
 /// Migrations, in order; the schema version is how many have run.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: sources, cards, the review log, renames.
-    r#"
+    Migration::Sql(
+        r#"
     CREATE TABLE sources (
         id          INTEGER PRIMARY KEY,
         -- canonical absolute path of a notes file, or "<built-in>/NAME" for a deck inside mdcards
@@ -94,8 +102,10 @@ const MIGRATIONS: &[&str] = &[
         reason      TEXT NOT NULL
     );
     "#,
+    ),
     // 2: what was typed at Raft scenario questions, one row per question of an answer.
-    r#"
+    Migration::Sql(
+        r#"
     CREATE TABLE scenario_answers (
         review_id  INTEGER NOT NULL,          -- reviews.id of the rating it came with
         position   INTEGER NOT NULL,          -- 0-based, the card's questions in order
@@ -113,8 +123,10 @@ const MIGRATIONS: &[&str] = &[
         DELETE FROM scenario_answers WHERE review_id = old.id;
     END;
     "#,
+    ),
     // 3: Anki exports, so that each export's notes are newer than the last one's.
-    r#"
+    Migration::Sql(
+        r#"
     CREATE TABLE exports (
         id           INTEGER PRIMARY KEY,
         exported_at  INTEGER NOT NULL,        -- ms since the Unix epoch
@@ -125,6 +137,9 @@ const MIGRATIONS: &[&str] = &[
         notes        INTEGER NOT NULL
     );
     "#,
+    ),
+    // 4: cards of built-in decks get ids no notes file can produce (`CardId::built_in`).
+    Migration::Code(built_in_ids::namespace),
 ];
 
 /// The schema version this build writes and understands.
@@ -158,10 +173,13 @@ fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 }
 
 fn apply(tx: &Connection, current: i64) -> rusqlite::Result<()> {
-    for (index, sql) in MIGRATIONS.iter().enumerate() {
+    for (index, migration) in MIGRATIONS.iter().enumerate() {
         let version = index as i64 + 1;
         if version > current {
-            tx.execute_batch(sql)?;
+            match migration {
+                Migration::Sql(sql) => tx.execute_batch(sql)?,
+                Migration::Code(run) => run(tx)?,
+            }
         }
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)?;

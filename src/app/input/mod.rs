@@ -34,7 +34,7 @@ use miette::Result;
 
 use super::diagnostics::{self, Summary};
 use crate::cli::NotesArgs;
-use crate::deck::Card;
+use crate::deck::{Card, CardId};
 use crate::notes::{self, Diagnostic, Severity};
 
 pub use files::notes_files;
@@ -136,7 +136,16 @@ pub fn load(paths: &[PathBuf], deck: Option<&str>, purpose: Purpose) -> Result<L
     for file in &files {
         if paths.is_empty() {
             // The built-in deck names no images: there is nothing on disk to check.
-            let parsed = parallel::parse_file(file, notes::BUILTIN_DECK, deck);
+            let mut parsed = parallel::parse_file(file, notes::BUILTIN_DECK, deck);
+            // Ids of its own, so that notes with the same deck and questions never take
+            // its cards over (see `CardId::built_in`).
+            for card in &mut parsed.cards {
+                card.id = CardId::built_in(
+                    &card.deck,
+                    &card.front,
+                    card.pinned.then_some(card.id.as_str()),
+                );
+            }
             loaded.add(file, notes::BUILTIN_DECK.to_owned(), parsed);
         } else {
             read_file(&mut loaded, file, deck);
