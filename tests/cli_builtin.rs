@@ -58,9 +58,17 @@ fn own_notes_titled_like_the_built_in_deck_are_a_deck_of_their_own() {
     place.write("notes/raft.md", &own);
 
     let first = place.output(&["sync", "notes"], "");
-    assert!(first.starts_with("34 added, 0 updated, 0 renamed, 0 retired"), "{first}");
+    assert!(
+        first.starts_with("34 added, 0 updated, 0 renamed, 0 retired"),
+        "{first}"
+    );
     // Alternate syncs change nothing: no card moves between the two.
-    for args in [&["sync"][..], &["sync", "notes"], &["sync"], &["sync", "notes"]] {
+    for args in [
+        &["sync"][..],
+        &["sync", "notes"],
+        &["sync"],
+        &["sync", "notes"],
+    ] {
         let report = place.output(args, "");
         assert!(
             report.starts_with("0 added, 0 updated, 0 renamed, 0 retired (34 unchanged)"),
@@ -114,8 +122,11 @@ fn a_store_from_before_built_in_ids_is_migrated_quietly() {
             let old = CardId::from_front(&deck, &front).as_str().to_owned();
             conn.execute("UPDATE cards SET id = ?1 WHERE id = ?2", [&old, &id])
                 .unwrap();
-            conn.execute("UPDATE reviews SET card_id = ?1 WHERE card_id = ?2", [&old, &id])
-                .unwrap();
+            conn.execute(
+                "UPDATE reviews SET card_id = ?1 WHERE card_id = ?2",
+                [&old, &id],
+            )
+            .unwrap();
             legacy.insert(id, old);
         }
         let (source, blob): (i64, Vec<u8>) = conn
@@ -125,8 +136,7 @@ fn a_store_from_before_built_in_ids_is_migrated_quietly() {
             .unwrap();
         let mut places: Vec<_> = layout::decode(&blob).into_iter().collect();
         places.sort_by_key(|(_, place)| place.position);
-        let old_layout =
-            layout::encode(places.iter().map(|(id, p)| (legacy[id].as_str(), p.line)));
+        let old_layout = layout::encode(places.iter().map(|(id, p)| (legacy[id].as_str(), p.line)));
         conn.execute(
             "UPDATE sources SET layout = ?1 WHERE id = ?2",
             rusqlite::params![old_layout, source],
