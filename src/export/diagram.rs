@@ -380,10 +380,50 @@ mod tests {
     }
 
     #[test]
-    fn night_mode_recolours_every_term_class() {
-        let css = night_css();
-        for (class, ..) in TERM_COLOURS {
-            assert!(css.contains(&format!(".nightMode .{class}, .night_mode .{class}")));
+    fn night_mode_recolours_every_term_class_the_diagrams_draw() {
+        // Terms 1 to 13 go round the six colours twice and start a third time.
+        let log: Vec<u64> = (1..=13).collect();
+        let svg = situation_svg(&Situation {
+            nodes: vec![NodeView::sample(1, Role::Follower, 13, &log, 0)],
+            message: None,
+            partition: vec![],
+            options: vec![],
+        })
+        .unwrap();
+        // Every class a cell is drawn with, and the light fill it is drawn in.
+        let mut drawn = std::collections::BTreeMap::new();
+        for cell in svg.split("<rect class=\"mdc-cell ").skip(1) {
+            let class = cell.split('"').next().unwrap();
+            let fill = cell
+                .split("fill=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
+            drawn.insert(class.to_owned(), fill.to_owned());
         }
+        assert_eq!(drawn.len(), 6, "terms 1 and 7 share a colour: {drawn:?}");
+        let css = night_css();
+        for (class, light) in &drawn {
+            let selector = format!(".nightMode .{class}, .night_mode .{class} {{");
+            let rule = css
+                .lines()
+                .find(|rule| rule.starts_with(&selector))
+                .unwrap_or_else(|| panic!("no night rule for {class}: {css}"));
+            let night = rule
+                .split("fill: ")
+                .nth(1)
+                .unwrap()
+                .split(';')
+                .next()
+                .unwrap();
+            assert_ne!(night, light, "{class} is recoloured at night");
+        }
+        assert_eq!(
+            css.lines().count(),
+            drawn.len(),
+            "a rule per class drawn, no more"
+        );
     }
 }

@@ -258,3 +258,132 @@ pub(crate) fn latest_notes(
     }
     reasons
 }
+
+#[cfg(test)]
+mod tests {
+    //! Questions answered on runs worked out by hand from Figure 2 and §5.3.
+
+    use crate::raft::Role;
+    use crate::scenario::answer::Answer;
+    use crate::scenario::script::{AskOutcome, ScriptRun, parse, run};
+
+    fn answers(source: &str) -> Vec<Result<Answer, String>> {
+        let run: ScriptRun = run(&parse(source, 1).unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(run.error, None);
+        run.asks
+            .into_iter()
+            .map(|ask| match ask.outcome {
+                AskOutcome::Answered { answer, .. } => Ok(answer),
+                AskOutcome::Unanswerable { why } => Err(why),
+                AskOutcome::NotRun => Err("not run".to_owned()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_repair_counts_each_refusal_and_ends_with_the_leader_s_log() {
+        // The leader's first AppendEntries after the heartbeat carries prevLogIndex 4 (its
+        // last), term 3; the follower's entry 4 has term 2: refused. nextIndex backs off to
+        // 4, prevLogIndex 3: term 2 again, refused. Then prevLogIndex 2, term 1 matches, and
+        // entries 3 and 4 (term 3) replace the follower's 3..5 (§5.3). Two refusals.
+        let answers = answers(
+            "cluster 2\n\
+             node 1 leader term 3 log 1 1 3 3\n\
+             node 2 term 3 log 1 1 2 2 2\n\
+             timeout 1\n\
+             stabilize\n\
+             ask 2 -> 1 refusals\n\
+             ask 2 log\n\
+             ask 1 nextIndex[2]\n\
+             ask 1 matchIndex[2]\n\
+             ask 1 commitIndex\n",
+        );
+        assert_eq!(
+            answers,
+            [
+                Ok(Answer::Number(2)),
+                Ok(Answer::Log(vec![1, 1, 3, 3])),
+                Ok(Answer::Number(5)),
+                Ok(Answer::Number(4)),
+                // Entry 4 is of the leader's term and on both servers: committed.
+                Ok(Answer::Number(4)),
+            ]
+        );
+    }
+
+    #[test]
+    fn message_questions_read_the_previous_event_only() {
+        // §5.4.1: the candidate's last log term 4 is older than the voter's 5: refused, and
+        // the reply carries the voter's term.
+        let answers = answers(
+            "cluster 3\n\
+             node 1 follower term 5 log 1 1 1 4 4 5\n\
+             send 3 -> 1 {\"term\": 5, \"candidateId\": 3, \"lastLogIndex\": 10, \"lastLogTerm\": 4}\n\
+             ask 1 -> 3 voteGranted\n\
+             ask 1 -> 3 term\n\
+             ask 1 -> 3 success\n\
+             ask 1 votedFor\n\
+             tick\n\
+             ask 1 -> 3 voteGranted\n",
+        );
+        assert_eq!(answers[0], Ok(Answer::YesNo(false)));
+        assert_eq!(answers[1], Ok(Answer::Number(5)));
+        assert_eq!(
+            answers[2],
+            Err("node 1 sent node 3 a RequestVote response, which has no success".to_owned())
+        );
+        assert_eq!(answers[3], Ok(Answer::Node(None)));
+        assert_eq!(
+            answers[4],
+            Err("node 1 sent node 3 nothing in the event before this question".to_owned())
+        );
+    }
+
+    #[test]
+    fn the_leader_is_elected_when_the_votes_arrive() {
+        // Node 1's timer fires at tick 4; its RequestVotes take one tick, the votes one more:
+        // it wins at tick 6, in term 1.
+        let answers = answers(
+            "cluster 3\n\
+             node 1 timeout 4\nnode 2 timeout 50\nnode 3 timeout 50\n\
+             ask leader\n\
+             tick 6\n\
+             ask leader\n\
+             ask leader term\n\
+             ask leader tick\n\
+             ask 1 role\n",
+        );
+        assert_eq!(
+            answers,
+            [
+                Ok(Answer::Node(None)),
+                Ok(Answer::Node(Some(1))),
+                Ok(Answer::Number(1)),
+                Ok(Answer::Number(6)),
+                Ok(Answer::Role(Role::Leader)),
+            ]
+        );
+    }
+
+    #[test]
+    fn questions_without_an_answer_say_why() {
+        let answers = answers(
+            "cluster 3\n\
+             node 1 leader term 2 log 2\n\
+             ask 2 nextIndex[1]\n\
+             ask leader tick\n\
+             crash 1\n\
+             ask 1 role\n\
+             ask leader term\n",
+        );
+        assert_eq!(
+            answers,
+            [
+                Err("node 2 is a follower at this point; only a leader keeps nextIndex and matchIndex".to_owned()),
+                Err("node 1 was declared leader; it did not win an election in this run".to_owned()),
+                Err("node 1 is crashed at this point".to_owned()),
+                Err("there is no leader at this point".to_owned()),
+            ]
+        );
+    }
+}

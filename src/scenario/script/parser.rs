@@ -923,3 +923,412 @@ fn parse_query(cursor: &mut Cursor<'_>, size: u32) -> Result<Query, ScriptError>
     };
     Ok(Query::Node { node, property })
 }
+
+#[cfg(test)]
+mod tests {
+    //! Scripts written out by hand and the syntax tree the grammar in GUIDE.md gives them.
+
+    use super::super::{Script, ScriptError, parse};
+    use super::*;
+    use crate::raft::RequestVote;
+
+    fn script(source: &str) -> Script {
+        parse(source, 1).unwrap_or_else(|error| panic!("{source}: {error}"))
+    }
+
+    /// The one command of `cluster 5` followed by `line`.
+    fn command(line: &str) -> CommandKind {
+        let mut script = script(&format!("cluster 5\n{line}\n"));
+        assert_eq!(script.commands.len(), 1, "{line}");
+        script.commands.remove(0).kind
+    }
+
+    fn error(source: &str) -> ScriptError {
+        parse(source, 1).expect_err(source)
+    }
+
+    fn filter(from: Option<NodeId>, to: Option<NodeId>, kind: Option<MessageKind>) -> Filter {
+        Filter { from, to, kind }
+    }
+
+    #[test]
+    fn a_node_line_declares_every_part_of_a_state() {
+        let script = script(
+            "cluster 3\n\
+             node 2 leader term 3 voted 2 log 1 1 3 commit 2 next 1=3 match 3=2 timeout 12 elapsed 4\n\
+             node 3 crashed log empty\n",
+        );
+        assert_eq!((script.line, script.size), (1, 3));
+        let leader = &script.nodes[0];
+        assert_eq!((leader.line, leader.id, leader.crashed), (2, 2, false));
+        let state = &leader.state;
+        assert_eq!(state.role, Role::Leader);
+        assert_eq!(state.term, 3);
+        assert_eq!(state.voted_for, Some(Some(2)));
+        let terms: Vec<u64> = state.log.iter().map(|e| e.term).collect();
+        assert_eq!(terms, [1, 1, 3]);
+        assert_eq!(state.commit_index, 2);
+        assert_eq!(state.next_index, [(1, 3)]);
+        assert_eq!(state.match_index, [(3, 2)]);
+        assert_eq!(state.election_timeout, Some(12));
+        assert_eq!(state.election_elapsed, 4);
+        // Only what is written: the rest is a fresh server's.
+        let down = &script.nodes[1];
+        assert_eq!((down.line, down.id, down.crashed), (3, 3, true));
+        assert_eq!(down.state, NodeState::default());
+    }
+
+    #[test]
+    fn long_attribute_names_mean_the_short_ones() {
+        let short =
+            script("cluster 3\nnode 1 leader term 2 voted 1 log 2 commit 1 next 2=2 match 2=1\n");
+        let long = script(
+            "cluster 3\nnode 1 leader term 2 votedFor 1 log 2 commitIndex 1 nextIndex 2=2 matchIndex 2=1\n",
+        );
+        assert_eq!(short.nodes[0].state, long.nodes[0].state);
+    }
+
+    #[test]
+    fn options_set_the_protocol_and_the_network() {
+        let script = script(
+            "cluster 3\noption election-timeout 20\noption heartbeat 5\noption latency 2 4\n\
+             option drop 0.25\noption seed 9\noption stale-requests drop\noption conflict-hint on\n\
+             option noop on\noption max-entries 8\n",
+        );
+        assert_eq!(
+            script.options,
+            Options {
+                election_timeout: 20,
+                heartbeat: 5,
+                latency: (2, 4),
+                drop: 0.25,
+                seed: 9,
+                stale_requests_dropped: true,
+                conflict_hint: true,
+                noop: true,
+                max_entries: 8,
+            }
+        );
+        assert!(script.nodes.is_empty() && script.commands.is_empty());
+        // One latency is both bounds.
+        assert_eq!(
+            parse("cluster 3\noption latency 3\n", 1)
+                .unwrap()
+                .options
+                .latency,
+            (3, 3)
+        );
+    }
+
+    #[test]
+    fn each_event_makes_its_command() {
+        assert_eq!(command("timeout 3"), CommandKind::Timeout(3));
+        assert_eq!(command("tick"), CommandKind::Tick(1));
+        assert_eq!(command("tick 7"), CommandKind::Tick(7));
+        assert_eq!(command("deliver"), CommandKind::Deliver(Filter::default()));
+        assert_eq!(
+            command("deliver 1 -> * AppendEntries"),
+            CommandKind::Deliver(filter(Some(1), None, Some(MessageKind::AppendEntries)))
+        );
+        assert_eq!(
+            command("drop * -> 2"),
+            CommandKind::Drop(filter(None, Some(2), None))
+        );
+        assert_eq!(
+            command("drop RequestVoteResponse"),
+            CommandKind::Drop(filter(None, None, Some(MessageKind::RequestVoteResponse)))
+        );
+        assert_eq!(
+            command("partition 1 2 | 3"),
+            CommandKind::Partition(vec![vec![1, 2], vec![3]])
+        );
+        assert_eq!(command("isolate 4"), CommandKind::Isolate(4));
+        assert_eq!(command("heal"), CommandKind::Heal);
+        assert_eq!(command("crash 1"), CommandKind::Crash(1));
+        assert_eq!(command("restart 1"), CommandKind::Restart(1));
+        assert_eq!(command("stabilize"), CommandKind::Stabilize);
+        assert_eq!(
+            command(
+                r#"send 3 -> 1 {"term": 5, "candidateId": 3, "lastLogIndex": 10, "lastLogTerm": 4}"#
+            ),
+            CommandKind::Send(Envelope {
+                from: 3,
+                to: 1,
+                message: Message::RequestVote(RequestVote {
+                    term: 5,
+                    candidate_id: 3,
+                    last_log_index: 10,
+                    last_log_term: 4,
+                }),
+            })
+        );
+    }
+
+    #[test]
+    fn a_proposal_is_the_rest_of_the_line_or_one_quoted_string() {
+        let propose = |node: Option<NodeId>, text: &str| CommandKind::Propose {
+            node,
+            command: text.to_owned(),
+        };
+        assert_eq!(command("propose set x = 1"), propose(None, "set x = 1"));
+        assert_eq!(
+            command("propose 2 set x = 1"),
+            propose(Some(2), "set x = 1")
+        );
+        assert_eq!(
+            command(r#"propose 2 "set x = 1 # kept""#),
+            propose(Some(2), "set x = 1 # kept")
+        );
+        // A number alone is the command, not a node.
+        assert_eq!(command("propose 7"), propose(None, "7"));
+        // A comment after an unquoted command is not part of it.
+        assert_eq!(command("propose x = 2  # why"), propose(None, "x = 2"));
+    }
+
+    #[test]
+    fn expectations_name_a_property_the_leader_or_a_message_field() {
+        let node = |node: NodeId, property: NodeProperty| {
+            CommandKind::Expect(Expect::Node { node, property })
+        };
+        assert_eq!(
+            command("expect 1 role leader"),
+            node(1, NodeProperty::Role(Role::Leader))
+        );
+        assert_eq!(command("expect 1 term 4"), node(1, NodeProperty::Term(4)));
+        assert_eq!(
+            command("expect 2 voted none"),
+            node(2, NodeProperty::VotedFor(None))
+        );
+        assert_eq!(
+            command("expect 2 votedFor 3"),
+            node(2, NodeProperty::VotedFor(Some(3)))
+        );
+        assert_eq!(
+            command("expect 3 log 1 1 2"),
+            node(3, NodeProperty::Log(vec![1, 1, 2]))
+        );
+        assert_eq!(
+            command("expect 3 log empty"),
+            node(3, NodeProperty::Log(vec![]))
+        );
+        assert_eq!(
+            command("expect 3 commit 2"),
+            node(3, NodeProperty::CommitIndex(2))
+        );
+        assert_eq!(
+            command("expect 3 lastApplied 2"),
+            node(3, NodeProperty::LastApplied(2))
+        );
+        assert_eq!(
+            command("expect 1 nextIndex[2] 4"),
+            node(1, NodeProperty::NextIndex(2, 4))
+        );
+        assert_eq!(
+            command("expect 1 matchIndex[5] 0"),
+            node(1, NodeProperty::MatchIndex(5, 0))
+        );
+        let expect = |e: Expect| CommandKind::Expect(e);
+        assert_eq!(command("expect leader none"), expect(Expect::Leader(None)));
+        assert_eq!(command("expect leader 2"), expect(Expect::Leader(Some(2))));
+        assert_eq!(
+            command("expect leader term 3"),
+            expect(Expect::LeaderTerm(3))
+        );
+        assert_eq!(
+            command("expect leader tick 12"),
+            expect(Expect::LeaderTick(12))
+        );
+        let message = |field: MessageField| {
+            CommandKind::Expect(Expect::Message {
+                from: 1,
+                to: 2,
+                field,
+            })
+        };
+        let field = |name: &str, value: &str| MessageField::Field {
+            name: name.to_owned(),
+            value: value.to_owned(),
+        };
+        assert_eq!(
+            command("expect 1 -> 2 voteGranted true"),
+            message(field("voteGranted", "true"))
+        );
+        assert_eq!(
+            command("expect 1 -> 2 index 7"),
+            message(field("index", "7"))
+        );
+        assert_eq!(
+            command("expect 1 -> 2 entries 1 2"),
+            message(field("entries", "1 2"))
+        );
+        assert_eq!(
+            command("expect 1 -> 2 type AppendEntriesResponse"),
+            message(MessageField::Kind(MessageKind::AppendEntriesResponse))
+        );
+        assert_eq!(
+            command("expect 1 -> 2 nothing"),
+            message(MessageField::Nothing)
+        );
+        assert_eq!(
+            command("expect 1 -> 2 refusals 3"),
+            message(MessageField::Refusals(3))
+        );
+    }
+
+    #[test]
+    fn questions_name_what_an_expectation_would_without_a_value() {
+        let ask = |query: Query| CommandKind::Ask(query);
+        assert_eq!(command("ask leader"), ask(Query::Leader));
+        assert_eq!(command("ask leader term"), ask(Query::LeaderTerm));
+        assert_eq!(command("ask leader tick"), ask(Query::LeaderTick));
+        assert_eq!(
+            command("ask 1 matchIndex[3]"),
+            ask(Query::Node {
+                node: 1,
+                property: Property::MatchIndex(3)
+            })
+        );
+        assert_eq!(
+            command("ask 2 commit"),
+            ask(Query::Node {
+                node: 2,
+                property: Property::CommitIndex
+            })
+        );
+        assert_eq!(
+            command("ask 3 -> 1 success"),
+            ask(Query::Message {
+                from: 3,
+                to: 1,
+                field: "success".to_owned()
+            })
+        );
+        assert_eq!(
+            command("ask 3 -> 1 refusals"),
+            ask(Query::Message {
+                from: 3,
+                to: 1,
+                field: REFUSALS.to_owned()
+            })
+        );
+    }
+
+    #[test]
+    fn lines_are_the_file_s_and_statements_keep_their_text() {
+        // The script starts at line 10 of its notes file; the JSON spans lines 12 to 14.
+        let source = "cluster 3\ntimeout 1   # a comment\nsend 1 -> 2 {\"term\": 1,\n \"candidateId\": 1, \"lastLogIndex\": 0,\n \"lastLogTerm\": 0}\nstabilize\n";
+        let script = parse(source, 10).unwrap();
+        assert_eq!(script.line, 10);
+        let lines: Vec<u32> = script.commands.iter().map(|c| c.line).collect();
+        assert_eq!(lines, [11, 12, 15]);
+        assert_eq!(script.commands[0].text, "timeout 1");
+        assert!(script.commands[1].text.starts_with("send 1 -> 2 {"));
+        assert!(script.commands[1].text.ends_with("\"lastLogTerm\": 0}"));
+    }
+
+    #[test]
+    fn errors_point_at_the_offending_token_and_say_what_would_do() {
+        for (source, line, column, message) in [
+            ("", 1, 1, "the script is empty"),
+            ("node 1\n", 1, 1, "a script starts with `cluster N`"),
+            (
+                "generate vote-decision\n",
+                1,
+                1,
+                "`generate` makes a generator card",
+            ),
+            ("cluster 65\n", 1, 9, "a cluster has 1 to 64 nodes, not 65"),
+            (
+                "cluster 3\ncluster 3\n",
+                2,
+                1,
+                "`cluster` may appear only once",
+            ),
+            (
+                "cluster 3\ntimeout 4\n",
+                2,
+                9,
+                "`4` is not a node of this cluster",
+            ),
+            (
+                "cluster 3\ntick x\n",
+                2,
+                6,
+                "expected the number of ticks (a whole number), found `x`",
+            ),
+            (
+                "cluster 3\ntick\nnode 1\n",
+                3,
+                1,
+                "node states are declared before the first event",
+            ),
+            (
+                "cluster 3\nnode 1 leader term 1 next 1=2\n",
+                2,
+                27,
+                "a leader keeps nextIndex and matchIndex for the other nodes",
+            ),
+            (
+                "cluster 3\noption latency 3 1\n",
+                2,
+                18,
+                "the highest latency 1 is below the lowest 3",
+            ),
+            (
+                "cluster 3\noption stale-requests ignore\n",
+                2,
+                23,
+                "expected `refuse` (the paper) or `drop` (etcd)",
+            ),
+            (
+                "cluster 3\npartition 1 2 |\n",
+                2,
+                16,
+                "expected groups of node ids separated by `|`",
+            ),
+            (
+                "cluster 3\nsend 1 -> 1 {\"term\": 1}\n",
+                2,
+                11,
+                "a node does not send messages to itself",
+            ),
+            (
+                "cluster 3\nexpect 1 -> 2 grant true\n",
+                2,
+                15,
+                "unknown message field `grant`",
+            ),
+            (
+                "cluster 3\nexpect 1 nextIndex[2\n",
+                2,
+                20,
+                "expected `]` after `nextIndex[2`",
+            ),
+            (
+                "cluster 3\nask 1 -> 2 nothing\n",
+                2,
+                12,
+                "`ask` cannot ask `nothing`",
+            ),
+            ("cluster 3\nask 1 term 2\n", 2, 12, "`ask` takes no answer"),
+            (
+                "cluster 3\nask leader who\n",
+                2,
+                12,
+                "unexpected `who` after `ask leader`",
+            ),
+        ] {
+            let error = error(source);
+            assert_eq!(
+                (error.line, error.column),
+                (line, column),
+                "{source:?}: {error}"
+            );
+            assert!(
+                error.message.contains(message),
+                "{source:?}: {}",
+                error.message
+            );
+        }
+    }
+}

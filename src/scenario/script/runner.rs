@@ -575,3 +575,143 @@ fn notes_behind(trace: &[crate::raft::TraceEvent], position: usize, from: NodeId
         .collect();
     if replies.is_empty() { reasons } else { replies }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Runs worked out by hand from Figure 2 of the paper: what each `expect` must find.
+
+    use super::*;
+    use crate::scenario::script::parse;
+
+    fn run_script(source: &str) -> ScriptRun {
+        run(&parse(source, 1).unwrap_or_else(|error| panic!("{error}")))
+    }
+
+    fn passed(actual: &str) -> ExpectOutcome {
+        ExpectOutcome::Passed {
+            actual: actual.to_owned(),
+        }
+    }
+
+    fn failed(expected: &str, actual: &str) -> ExpectOutcome {
+        ExpectOutcome::Failed {
+            expected: expected.to_owned(),
+            actual: actual.to_owned(),
+        }
+    }
+
+    fn outcomes(run: &ScriptRun) -> Vec<(u32, ExpectOutcome)> {
+        run.expects
+            .iter()
+            .map(|e| (e.line, e.outcome.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_timeout_starts_an_election_that_a_majority_wins() {
+        // Figure 2, Candidates: on conversion, increment currentTerm, vote for self, send
+        // RequestVote to all other servers; votes from a majority (2 of 3, itself included)
+        // make it leader. Followers grant: no vote yet in term 1, and equal (empty) logs
+        // are "at least as up to date".
+        let run = run_script(
+            "cluster 3\n\
+             node 1 timeout 50\nnode 2 timeout 50\nnode 3 timeout 50\n\
+             timeout 1\n\
+             expect 1 role candidate\n\
+             expect 1 term 1\n\
+             expect 1 votedFor 1\n\
+             expect 1 -> 2 type RequestVote\n\
+             expect 1 -> 3 lastLogIndex 0\n\
+             stabilize\n\
+             expect leader 1\n\
+             expect leader term 1\n\
+             expect 2 votedFor 1\n\
+             expect 3 term 1\n",
+        );
+        assert_eq!(run.error, None);
+        let lines: Vec<u32> = run.expects.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [6, 7, 8, 9, 10, 12, 13, 14, 15]);
+        assert!(run.passed(), "{:#?}", run.expects);
+    }
+
+    #[test]
+    fn each_expectation_reports_what_the_simulator_has() {
+        // A declared leader of term 2 with log 1 2: its nextIndex for every follower is its
+        // last index + 1 = 3 (Figure 2, "reinitialized after election"); a follower keeps
+        // no nextIndex; a crashed node is still the role it was.
+        let run = run_script(
+            "cluster 3\n\
+             node 2 leader term 2 log 1 2 commit 1\n\
+             node 1 term 2 log 1 2 commit 1\n\
+             node 3 term 2 log 1\n\
+             expect 1 nextIndex[2] 3\n\
+             expect 2 nextIndex[3] 3\n\
+             expect 3 log 1 2\n\
+             expect 3 log 1\n\
+             crash 3\n\
+             expect 3 role follower\n\
+             timeout 2\n\
+             expect 2 -> 1 type AppendEntries\n\
+             expect 2 -> 1 prevLogIndex 2\n\
+             expect 2 -> 1 success true\n\
+             expect 1 -> 2 nothing\n\
+             expect 1 log empty\n",
+        );
+        assert_eq!(
+            outcomes(&run),
+            [
+                (5, failed("3", "none (node 1 is not the leader)")),
+                (6, passed("3")),
+                (7, failed("1 2", "1")),
+                (8, passed("1")),
+                (10, failed("follower", "follower (crashed)")),
+                (12, passed("AppendEntries")),
+                (13, passed("2")),
+                (14, failed("true", "(a AppendEntries has no success)")),
+                (15, passed("nothing")),
+                (16, failed("empty", "1 2")),
+            ]
+        );
+        // The failure that names a note: the log node 3 has is the one it was declared with.
+        assert!(run.expects[2].reasons.is_empty());
+    }
+
+    #[test]
+    fn an_event_raft_cannot_do_stops_the_run_at_its_line() {
+        let run = run_script("cluster 3\ncrash 2\ntimeout 2\nexpect 2 term 0\nask 2 term\n");
+        let error = run.error.as_ref().expect("an error");
+        assert_eq!(error.line, 3);
+        assert_eq!(
+            error.message,
+            "node 2 is crashed, so it cannot time out; `restart 2` first"
+        );
+        assert_eq!(run.expects[0].outcome, ExpectOutcome::NotRun);
+        assert_eq!(run.asks[0].outcome, AskOutcome::NotRun);
+        assert!(run.start.is_some() && run.cluster.is_some());
+
+        let run = run_script("cluster 3\nrestart 1\n");
+        assert_eq!(
+            run.error.map(|e| (e.line, e.message)),
+            Some((
+                2,
+                "node 1 is running; `crash 1` before restarting it".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_state_raft_cannot_be_in_is_reported_at_its_declaration() {
+        // A log entry of term 2 on a server whose currentTerm is 1: it would have adopted
+        // term 2 when it received the entry (§5.1).
+        let run = run_script("cluster 3\nnode 1 term 1\nnode 2 term 1 log 2\nexpect 1 term 1\n");
+        let error = run.error.expect("an error");
+        assert_eq!(error.line, 3);
+        assert!(
+            error.message.contains("currentTerm is 1"),
+            "{}",
+            error.message
+        );
+        assert!(run.start.is_none() && run.cluster.is_none());
+        assert_eq!(run.expects[0].outcome, ExpectOutcome::NotRun);
+    }
+}
