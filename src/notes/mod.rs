@@ -11,7 +11,6 @@ mod diagnostic;
 mod directives;
 mod duplicates;
 mod front_matter;
-pub mod html;
 pub mod html_images;
 mod lines;
 pub mod markdown;
