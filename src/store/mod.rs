@@ -10,7 +10,6 @@ mod cards;
 mod columns;
 mod error;
 mod exports;
-mod fasthash;
 mod open;
 mod reviews;
 mod scenario;

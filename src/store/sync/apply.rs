@@ -15,7 +15,7 @@ use crate::store::Store;
 use crate::store::cards::Sched;
 use crate::store::columns::StateColumns;
 use crate::store::error::Error;
-use crate::store::fasthash::FastMap;
+use rustc_hash::FxBuildHasher;
 
 /// Above this many ids not found in scope, read the whole table instead of point lookups.
 const BULK_LOOKUP: usize = 2_000;
@@ -110,7 +110,7 @@ fn read_entries(conn: &Connection, input: &SyncInput<'_>) -> rusqlite::Result<En
             paths.insert(id, Arc::from(path));
         }
     }
-    let mut entries = Entries::with_capacity_and_hasher(input.cards.len(), FastMap::default());
+    let mut entries = Entries::with_capacity_and_hasher(input.cards.len(), FxBuildHasher);
     if !scoped_sources.is_empty() {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM cards c WHERE c.source_id IN ({})",
@@ -125,7 +125,7 @@ fn read_entries(conn: &Connection, input: &SyncInput<'_>) -> rusqlite::Result<En
             entries.insert(entry.id.clone(), entry);
         }
     }
-    let missing: HashSet<&CardId, FastMap> = input
+    let missing: HashSet<&CardId, FxBuildHasher> = input
         .cards
         .iter()
         .map(|n| &n.card.id)
@@ -162,7 +162,7 @@ fn read_texts(conn: &Connection, ids: &[&CardId]) -> rusqlite::Result<Texts> {
          (SELECT count(*) FROM reviews r WHERE r.card_id = c.id) FROM cards c WHERE id = ?",
     )?;
     let mut layouts: HashMap<i64, HashMap<String, Place>> = HashMap::new();
-    let mut texts = Texts::with_capacity_and_hasher(ids.len(), FastMap::default());
+    let mut texts = Texts::with_capacity_and_hasher(ids.len(), FxBuildHasher);
     for id in ids {
         let (mut text, source_id) = statement.query_row([id.as_str()], |row| {
             let tags: String = row.get(3)?;
@@ -275,8 +275,8 @@ fn forget_missing_sources(
 /// Each source's layout: its cards' ids and lines in order, first occurrences only (a
 /// duplicate id is not synced).
 fn layouts<'a>(input: &'a SyncInput<'_>) -> HashMap<&'a str, Vec<u8>> {
-    let mut seen: HashSet<&CardId, FastMap> =
-        HashSet::with_capacity_and_hasher(input.cards.len(), FastMap::default());
+    let mut seen: HashSet<&CardId, FxBuildHasher> =
+        HashSet::with_capacity_and_hasher(input.cards.len(), FxBuildHasher);
     let mut by_source: HashMap<&str, Vec<(&str, u32)>> = HashMap::new();
     // Cards come file by file: collect a run, then file it under its source.
     let mut run: Vec<(&str, u32)> = Vec::new();
