@@ -15,7 +15,7 @@ use crate::store::Store;
 use crate::store::cards::Sched;
 use crate::store::columns::StateColumns;
 use crate::store::error::Error;
-use rustc_hash::FxBuildHasher;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 /// Above this many ids not found in scope, read the whole table instead of point lookups.
 const BULK_LOOKUP: usize = 2_000;
@@ -76,7 +76,7 @@ const ENTRY_COLUMNS: &str = "c.id, c.source_id, c.content_hash, c.pinned, \
 /// Read one entry; the source is looked up by id, so its path is shared, not copied.
 fn read_entry(
     row: &rusqlite::Row<'_>,
-    paths: &HashMap<i64, Arc<str>>,
+    paths: &FxHashMap<i64, Arc<str>>,
 ) -> rusqlite::Result<StoredEntry> {
     let source_id: i64 = row.get(1)?;
     Ok(StoredEntry {
@@ -95,7 +95,7 @@ fn read_entry(
 
 /// Every stored card in scope, plus every stored card (anywhere) whose id the notes use.
 fn read_entries(conn: &Connection, input: &SyncInput<'_>) -> rusqlite::Result<Entries> {
-    let mut paths: HashMap<i64, Arc<str>> = HashMap::new();
+    let mut paths: FxHashMap<i64, Arc<str>> = FxHashMap::default();
     let mut scoped_sources = Vec::new();
     {
         let mut statement = conn.prepare_cached("SELECT id, path FROM sources")?;
@@ -161,7 +161,7 @@ fn read_texts(conn: &Connection, ids: &[&CardId]) -> rusqlite::Result<Texts> {
         "SELECT deck, front, back, tags, scenario, source_id, \
          (SELECT count(*) FROM reviews r WHERE r.card_id = c.id) FROM cards c WHERE id = ?",
     )?;
-    let mut layouts: HashMap<i64, HashMap<String, Place>> = HashMap::new();
+    let mut layouts: FxHashMap<i64, FxHashMap<String, Place>> = FxHashMap::default();
     let mut texts = Texts::with_capacity_and_hasher(ids.len(), FxBuildHasher);
     for id in ids {
         let (mut text, source_id) = statement.query_row([id.as_str()], |row| {
