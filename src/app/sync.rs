@@ -13,6 +13,7 @@ use super::paths::{display_path, open_store, store_error};
 use super::{Outcome, clock};
 use crate::cli::{NotesArgs, SyncArgs};
 use crate::deck::Card;
+use crate::quiz::styled::columns;
 use crate::srs::Timestamp;
 use crate::store::Store;
 use crate::store::sync::{
@@ -301,7 +302,7 @@ pub fn write_report(
             })
             .collect();
         let places: Vec<String> = shown.iter().map(|c| place(&c.source, c.line)).collect();
-        let width = places.iter().map(|p| p.chars().count()).max().unwrap_or(0);
+        let width = places.iter().map(|p| columns(p)).max().unwrap_or(0);
         for (change, place) in shown.iter().zip(&places) {
             let style = kind_style(change.kind);
             let why = explain(change);
@@ -312,8 +313,10 @@ pub fn write_report(
             };
             writeln!(
                 out,
-                "  {style}{:<8}{style:#} {place:<width$}  {}{why}",
+                "  {style}{:<8}{style:#} {place}{}  {}{why}",
                 change.kind.label(),
+                // Padded by display columns: a wide character in a path takes two.
+                " ".repeat(width - columns(place)),
                 first_line(&change.front)
             )?;
         }
