@@ -31,6 +31,7 @@ fn cards(n: usize) -> Vec<Card> {
             Card {
                 id: CardId::from_front("Bench", &front),
                 pinned: false,
+                kind: mdcards::deck::CardKind::Basic,
                 deck: "Generated::Raft".to_owned(),
                 front,
                 back,

@@ -19,6 +19,7 @@ fn card(front: &str, script: &str) -> Card {
     Card {
         id: CardId::from_front("Bench", front),
         pinned: false,
+        kind: mdcards::deck::CardKind::Basic,
         deck: "Bench".to_owned(),
         front: front.to_owned(),
         back: format!("```raft\n{script}```\n"),

@@ -66,6 +66,14 @@ fn parse(c: &mut Criterion) {
     group.bench_function("duplicate_ids, 10k cards", |b| {
         b.iter(|| notes::duplicate_ids(black_box(&cards)))
     });
+    group.bench_function("html::render every back, 10k cards", |b| {
+        b.iter(|| {
+            cards
+                .iter()
+                .map(|card| notes::html::render(black_box(&card.back)).len())
+                .sum::<usize>()
+        })
+    });
     group.finish();
 }
 

@@ -28,6 +28,7 @@ fn notes() -> Vec<NoteCard> {
                 card: Card {
                     id: CardId::from_front("Generated::Raft", &front),
                     pinned: false,
+                    kind: mdcards::deck::CardKind::Basic,
                     deck: "Generated::Raft".into(),
                     front,
                     back: format!(
@@ -47,7 +48,13 @@ fn notes() -> Vec<NoteCard> {
                 },
                 source: SOURCE.into(),
                 position: i as u32,
+                hash: 0,
+                note: i as u32,
             }
+        })
+        .map(|note| NoteCard {
+            hash: mdcards::store::sync::content_hash(&note.card),
+            ..note
         })
         .collect()
 }

@@ -66,6 +66,21 @@ impl CardId {
         CardId(hex)
     }
 
+    /// The id of a reversed note's reverse card: `<note id>/reverse`. The forward card keeps
+    /// the note's id, so asking an existing card both ways keeps its history.
+    ///
+    /// FROZEN, like `from_front`: stored review histories are keyed by it.
+    pub fn reverse_of(note: &CardId) -> CardId {
+        CardId(format!("{}/reverse", note.0))
+    }
+
+    /// The id of cloze number `number` of a cloze note: `<note id>/c<number>`.
+    ///
+    /// FROZEN, like `from_front`: stored review histories are keyed by it.
+    pub fn cloze_of(note: &CardId, number: u16) -> CardId {
+        CardId(format!("{}/c{number}", note.0))
+    }
+
     /// Rebuild an id read back from storage or JSON.
     pub fn from_stored(text: impl Into<String>) -> CardId {
         CardId(text.into())
@@ -156,11 +171,34 @@ pub struct ScenarioSource {
     pub location: Location,
 }
 
+/// What a card asks. A note as the notes parser gives it is `Basic`, `Reversed` or `Cloze`;
+/// `notes::split` turns it into the cards that are reviewed, whose kinds are `Basic` (a
+/// basic note's card, or the forward card of a reversed note, which keeps the note's id),
+/// `Reverse` and `ClozeNumber`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardKind {
+    /// The front asks, the back answers.
+    #[default]
+    Basic,
+    /// A note asked both ways: its forward card, and its `Reverse` card.
+    Reversed,
+    /// The reverse card of a reversed note: its back asks, its front answers.
+    Reverse,
+    /// A note holding cloze deletions (`{{c1::answer}}`): one card per number.
+    Cloze,
+    /// The card of one cloze number: its front keeps only that number's clozes.
+    ClozeNumber(u16),
+}
+
 /// One flashcard, as the notes describe it. Front and back are markdown; renderers (HTML
 /// for Anki, ANSI for the terminal) work from the markdown.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Card {
     pub id: CardId,
+    /// What the card asks (see [`CardKind`]).
+    #[serde(default)]
+    pub kind: CardKind,
     /// True when the id came from `<!-- id: ... -->`.
     pub pinned: bool,
     /// Deck path, `::`-separated (`Mohan::DeepWork::Raft`).
@@ -222,6 +260,16 @@ mod tests {
         // Pinned value, computed independently (Python hashlib over
         // b"mdcards-built-in\x1eraft\x1fwhat is term?").
         assert_eq!(built_in.as_str(), "7b061e5f21c6a576");
+    }
+
+    #[test]
+    fn derived_ids_are_frozen() {
+        let note = CardId::from_stored("c110738a0d0ea95c");
+        assert_eq!(
+            CardId::reverse_of(&note).as_str(),
+            "c110738a0d0ea95c/reverse"
+        );
+        assert_eq!(CardId::cloze_of(&note, 12).as_str(), "c110738a0d0ea95c/c12");
     }
 
     #[test]

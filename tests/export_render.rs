@@ -27,6 +27,7 @@ fn fixture_card() -> Card {
     Card {
         id: CardId::from_front("Fixture::Rendering", &front),
         pinned: false,
+        kind: mdcards::deck::CardKind::Basic,
         deck: "Fixture::Rendering".to_owned(),
         front,
         back,

@@ -52,6 +52,7 @@ fn scenario(front: &str, script: &str, line: u32) -> Card {
     Card {
         id: CardId::from_front("Raft", front),
         pinned: false,
+        kind: mdcards::deck::CardKind::Basic,
         deck: "Raft".to_owned(),
         front: front.to_owned(),
         back: format!("```raft\n{script}```\n"),

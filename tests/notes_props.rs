@@ -64,6 +64,13 @@ const TOKENS: &[&str] = &[
     "Q",
     "answer",
     "tags: [a]\n",
+    "reverse: true\n",
+    "<!-- reverse: yes -->",
+    "{{c1::",
+    "{{c2::",
+    "{{c0::",
+    "::",
+    "}}",
 ];
 
 fn markdownish() -> impl Strategy<Value = String> {
@@ -117,10 +124,14 @@ fn card_heading_lines(text: &str) -> Vec<u32> {
 fn check_invariants(text: &str, parsed: &ParsedFile) -> Result<(), TestCaseError> {
     let index = LineIndex::new(text);
     let line_count = u32::try_from(text.split('\n').count()).unwrap();
-    // Every `## ` heading outside code is a card, or a diagnostic says why not.
+    // Every `## ` heading outside code is a card, or a diagnostic says why not (at the
+    // heading, or at the fault with the heading alongside, like a malformed cloze).
     for line in card_heading_lines(text) {
         let is_card = parsed.cards.iter().any(|c| c.location.line == line);
-        let is_reported = parsed.diagnostics.iter().any(|d| d.location.line == line);
+        let is_reported = parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.location.line == line || d.related.iter().any(|r| r.location.line == line));
         prop_assert!(is_card || is_reported, "heading on line {line} vanished");
     }
     for card in &parsed.cards {

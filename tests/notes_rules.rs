@@ -397,8 +397,7 @@ fn an_empty_heading_is_an_error() {
 fn code_blocks_keep_their_language() {
     let card = only_card(&parse("## Q\n```json\n{\"term\": 5}\n```\n")).clone();
     assert_eq!(card.back, "```json\n{\"term\": 5}\n```");
-    let html = mdcards::export::markdown_to_html(&card.back, &|_| None);
-    assert!(html.contains("data-lang=\"json\""), "{html}");
+    assert!(mdcards::notes::html::render(&card.back).contains("class=\"language-json\""));
 }
 
 #[test]
@@ -419,7 +418,7 @@ fn math_and_latex_are_kept_intact() {
         card.back,
         "$\\lfloor n/2 \\rfloor + 1$, $$a_1 * b_2$$ and [latex]x_1 *y*[/latex]"
     );
-    let html = mdcards::export::markdown_to_html(&card.back, &|_| None);
+    let html = mdcards::notes::html::render(&card.back);
     assert!(html.contains("\\(\\lfloor n/2 \\rfloor + 1\\)"), "{html}");
     assert!(html.contains("\\[a_1 * b_2\\]"), "{html}");
     assert!(html.contains("[latex]x_1 *y*[/latex]"), "{html}");

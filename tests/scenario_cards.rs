@@ -27,6 +27,7 @@ fn card_with(script: &str, line: u32) -> Card {
     Card {
         id: CardId::from_front("Raft", "q"),
         pinned: false,
+        kind: mdcards::deck::CardKind::Basic,
         deck: "Raft".to_owned(),
         front: "q".to_owned(),
         back: String::new(),

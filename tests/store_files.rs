@@ -167,6 +167,7 @@ fn a_database_damaged_inside_fails_with_a_clear_error_before_writing() {
                 card: Card {
                     id: CardId::from_front("Raft", &format!("Question {i}?")),
                     pinned: false,
+                    kind: mdcards::deck::CardKind::Basic,
                     deck: "Raft".into(),
                     front: format!("Question {i}?"),
                     back: "An answer long enough to fill a few pages of the database.".into(),
@@ -181,6 +182,12 @@ fn a_database_damaged_inside_fails_with_a_clear_error_before_writing() {
                 },
                 source: "a.md".into(),
                 position: i,
+                hash: 0,
+                note: i,
+            })
+            .map(|note| NoteCard {
+                hash: mdcards::store::sync::content_hash(&note.card),
+                ..note
             })
             .collect();
         let scope = Scope {

@@ -15,6 +15,7 @@ fn card(deck: &str, front: &str, back: &str, file: &str, line: u32) -> Card {
     Card {
         id: CardId::from_front(deck, front),
         pinned: false,
+        kind: mdcards::deck::CardKind::Basic,
         deck: deck.into(),
         front: front.into(),
         back: back.into(),

@@ -1,6 +1,6 @@
 //! Any bytes as a notes file: decoding and parsing never panic, every card and diagnostic
 //! is located inside the file, parsing in small pieces gives what parsing whole gives, and
-//! every card side renders to the HTML an Anki export holds.
+//! every card side renders to HTML.
 
 #![no_main]
 
@@ -25,8 +25,8 @@ fuzz_target!(|data: &[u8]| {
             .offset(card.location.line, card.location.col)
             .expect("card inside the file");
         assert!(text[offset..].starts_with('#'), "card not at a heading");
-        mdcards::export::markdown_to_html(&card.front, &|_| None);
-        mdcards::export::markdown_to_html(&card.back, &|_| None);
+        notes::html::render(&card.front);
+        notes::html::render(&card.back);
     }
     for diagnostic in &parsed.diagnostics {
         if diagnostic.location.line > 0 {

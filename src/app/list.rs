@@ -1,6 +1,7 @@
-//! `mdcards list [NOTES...] [--json]`: the cards the notes produce, one per line (id, deck,
-//! front, tags, file:line), or a JSON array written card by card, so that a hundred thousand
-//! cards never sit in memory twice.
+//! `mdcards list [NOTES...] [--json]`: the cards the notes produce, as they are reviewed (a
+//! reversed note's two, a cloze note's one per number), one per line (id, deck, question,
+//! tags, file:line), or a JSON array written card by card, so that a hundred thousand cards
+//! never sit in memory twice.
 
 use std::io::{BufWriter, Write};
 
@@ -10,11 +11,17 @@ use miette::{IntoDiagnostic, Result};
 use super::input::{self, Purpose};
 use super::{Outcome, selection};
 use crate::cli::{ListArgs, SelectArgs};
-use crate::deck::Card;
+use crate::deck::{Card, CardKind};
+use crate::notes::{cloze, split};
 
 pub fn list(args: &ListArgs) -> Result<Outcome> {
     let mut notes = input::load_notes(&args.notes, Purpose::List)?;
     keep_selected(&mut notes.cards, &args.select)?;
+    let cards = std::mem::take(&mut notes.cards);
+    notes.cards = cards
+        .into_iter()
+        .flat_map(|note| split(note).into_iter().map(|split| split.card))
+        .collect();
     if args.json {
         let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         write_json(&mut out, &notes.cards).into_diagnostic()?;
@@ -58,7 +65,8 @@ pub fn write_json(out: &mut impl Write, cards: &[Card]) -> std::io::Result<()> {
     out.write_all(b"\n]\n")
 }
 
-/// Id and deck in columns, then the front on one line, the tags and the place.
+/// Id and deck in columns, then the question on one line (a cloze card's with its clozes
+/// hidden), the tags and the place.
 pub fn write_lines(out: &mut impl Write, cards: &[Card]) -> std::io::Result<()> {
     let id_width = cards
         .iter()
@@ -75,7 +83,20 @@ pub fn write_lines(out: &mut impl Write, cards: &[Card]) -> std::io::Result<()> 
     let mut front = String::new();
     for card in cards {
         front.clear();
-        for word in card.front.split_whitespace() {
+        let question = match card.kind {
+            CardKind::ClozeNumber(number) => cloze::reveal(
+                &card.front,
+                number,
+                cloze::Side::Question,
+                cloze::Form::Text,
+            ),
+            _ => None,
+        };
+        for word in question
+            .as_deref()
+            .unwrap_or(&card.front)
+            .split_whitespace()
+        {
             if !front.is_empty() {
                 front.push(' ');
             }

@@ -13,11 +13,12 @@ use super::paths::{display_path, open_store, store_error};
 use super::{Outcome, clock};
 use crate::cli::{NotesArgs, SyncArgs};
 use crate::deck::Card;
-use crate::quiz::styled::columns;
+use crate::notes::split;
 use crate::srs::Timestamp;
 use crate::store::Store;
 use crate::store::sync::{
     Change, ChangeKind, NoteCard, Scope, SourceFile, StoredSource, SyncInput, SyncReport,
+    content_hash, content_hash_with_front,
 };
 
 /// Added cards listed one by one before the rest are only counted.
@@ -62,7 +63,7 @@ impl ReadNotes {
             let source = |card: &Card| format!("{BUILT_IN}{}", card.location.file.display());
             let path = format!("{BUILT_IN}{}", crate::notes::BUILTIN_DECK_PATH);
             return Ok(ReadNotes {
-                cards: NoteCard::from_cards(notes.cards, source),
+                cards: NoteCard::from_note_cards(review_cards(notes.cards), source),
                 files: vec![SourceFile {
                     path: path.clone(),
                     size: None,
@@ -87,7 +88,7 @@ impl ReadNotes {
         // Cards come file by file: remember the last file's name instead of looking it up
         // for every card.
         let mut last: Option<(PathBuf, String)> = None;
-        let cards = NoteCard::from_cards(notes.cards, |card| {
+        let cards = NoteCard::from_note_cards(review_cards(notes.cards), |card| {
             if let Some((file, name)) = &last
                 && *file == card.location.file
             {
@@ -116,6 +117,20 @@ impl ReadNotes {
             dry_run,
         }
     }
+}
+
+/// The cards the notes make, as they are reviewed (a reversed note's two, a cloze note's
+/// one per number: see `notes::split`), each with its content fingerprint and its note.
+fn review_cards(notes: Vec<Card>) -> impl Iterator<Item = (Card, i64, u32)> {
+    notes.into_iter().enumerate().flat_map(|(note, card)| {
+        split(card).into_iter().map(move |split| {
+            let hash = match &split.fingerprint_front {
+                Some(front) => content_hash_with_front(&split.card, front),
+                None => content_hash(&split.card),
+            };
+            (split.card, hash, note as u32)
+        })
+    })
 }
 
 /// What else shapes the cards of a file: a new mdcards may parse differently.
@@ -302,7 +317,7 @@ pub fn write_report(
             })
             .collect();
         let places: Vec<String> = shown.iter().map(|c| place(&c.source, c.line)).collect();
-        let width = places.iter().map(|p| columns(p)).max().unwrap_or(0);
+        let width = places.iter().map(|p| p.chars().count()).max().unwrap_or(0);
         for (change, place) in shown.iter().zip(&places) {
             let style = kind_style(change.kind);
             let why = explain(change);
@@ -313,10 +328,8 @@ pub fn write_report(
             };
             writeln!(
                 out,
-                "  {style}{:<8}{style:#} {place}{}  {}{why}",
+                "  {style}{:<8}{style:#} {place:<width$}  {}{why}",
                 change.kind.label(),
-                // Padded by display columns: a wide character in a path takes two.
-                " ".repeat(width - columns(place)),
                 first_line(&change.front)
             )?;
         }

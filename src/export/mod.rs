@@ -18,7 +18,6 @@ mod model;
 mod package;
 mod render;
 mod scenario;
-mod sort_text;
 mod sqlite;
 
 use std::collections::HashMap;

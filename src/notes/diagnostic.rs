@@ -80,6 +80,10 @@ pub mod code {
     pub const MALFORMED_ID: &str = "malformed-id";
     pub const MALFORMED_DECK: &str = "malformed-deck";
     pub const EXTRA_SCENARIO: &str = "extra-scenario";
+    pub const MALFORMED_CLOZE: &str = "malformed-cloze";
+    pub const MISPLACED_CLOZE: &str = "misplaced-cloze";
+    pub const MALFORMED_REVERSE: &str = "malformed-reverse";
+    pub const MISPLACED_REVERSE: &str = "misplaced-reverse";
     pub const MISSING_IMAGE: &str = "missing-image";
     pub const INVALID_UTF8: &str = "invalid-utf8";
     pub const UNREADABLE: &str = "unreadable";

@@ -1,6 +1,7 @@
-//! Front matter: a `---` block at the very top of a file. mdcards reads one key, `tags:`,
-//! whose tags apply to every card of the file. It understands the YAML forms people write
-//! for a list of tags, without a YAML library:
+//! Front matter: a `---` block at the very top of a file. mdcards reads two keys: `tags:`,
+//! whose tags apply to every card of the file, and `reverse:`, which asks every basic card
+//! of the file both ways. It understands the YAML forms people write for a list of tags and
+//! for a yes/no value, without a YAML library:
 //!
 //! ```text
 //! tags: [raft, "leader election"]
@@ -8,6 +9,7 @@
 //! tags:
 //!   - raft
 //!   - leader election
+//! reverse: true
 //! ```
 
 use std::ops::Range;
@@ -37,14 +39,32 @@ pub fn locate(text: &str) -> Option<(Range<usize>, usize)> {
     None
 }
 
-/// The tags of a front matter block whose text starts at byte `base` of the file.
+/// What a file's front matter says about its cards.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FrontMatter {
+    pub tags: Vec<String>,
+    /// `reverse: true`: every basic card of the file is asked both ways.
+    pub reverse: bool,
+}
+
+/// A yes/no value as YAML writes it; `None` for anything else.
+pub fn yes_no(value: &str) -> Option<bool> {
+    match unquote(value.trim()).to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Some(true),
+        "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// The front matter block whose text starts at byte `base` of the file.
 pub fn parse(
     source: &SourceFile<'_>,
     content: &str,
     base: usize,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<String> {
+) -> FrontMatter {
     let mut tags = Vec::new();
+    let mut reverse = false;
     // True while the lines under a `tags:` key may be `- item` entries.
     let mut in_tag_list = false;
     let mut offset = base;
@@ -78,6 +98,22 @@ pub fn parse(
             continue;
         };
         let key = key.trim();
+        if key == "reverse" {
+            match yes_no(value) {
+                Some(yes) => reverse = yes,
+                None => diagnostics.push(
+                    Diagnostic::error(
+                        code::MALFORMED_FRONT_MATTER,
+                        source.at(line_start),
+                        format!("`reverse:` is yes or no, not {:?}", value.trim()),
+                    )
+                    .spanning(line.len())
+                    .label("expected `true` or `false`")
+                    .hint("write `reverse: true` to ask every basic card of the file both ways"),
+                ),
+            }
+            continue;
+        }
         if key != "tags" {
             diagnostics.push(
                 Diagnostic::error(
@@ -87,7 +123,9 @@ pub fn parse(
                 )
                 .spanning(key.len())
                 .label("mdcards does not use this key")
-                .hint("mdcards reads only `tags:` from front matter; remove this key"),
+                .hint(
+                    "mdcards reads only `tags:` and `reverse:` from front matter; remove this key",
+                ),
             );
             continue;
         }
@@ -114,7 +152,7 @@ pub fn parse(
             add_unique(&mut tags, split_scalars(value));
         }
     }
-    tags
+    FrontMatter { tags, reverse }
 }
 
 /// Comma-separated tags, each possibly quoted.
@@ -144,7 +182,7 @@ mod tests {
     fn tags_of(content: &str) -> (Vec<String>, Vec<Diagnostic>) {
         let source = SourceFile::new(Path::new("a.md"), content);
         let mut diagnostics = Vec::new();
-        let tags = parse(&source, content, 0, &mut diagnostics);
+        let tags = parse(&source, content, 0, &mut diagnostics).tags;
         (tags, diagnostics)
     }
 
@@ -187,6 +225,27 @@ mod tests {
             (2, 1)
         );
         assert!(diagnostics[0].message.contains("`title`"));
+    }
+
+    #[test]
+    fn reverse_is_a_yes_or_no() {
+        let read = |content: &str| {
+            let source = SourceFile::new(Path::new("a.md"), content);
+            let mut diagnostics = Vec::new();
+            let parsed = parse(&source, content, 0, &mut diagnostics);
+            (parsed.reverse, diagnostics)
+        };
+        assert!(read("reverse: true\n").0);
+        assert!(read("tags: [a]\nreverse: yes\n").0);
+        assert!(!read("reverse: false\n").0);
+        let (reverse, diagnostics) = read("reverse: both\n");
+        assert!(!reverse);
+        assert_eq!(diagnostics[0].code, code::MALFORMED_FRONT_MATTER);
+        assert!(
+            diagnostics[0].message.contains("\"both\""),
+            "{:?}",
+            diagnostics[0]
+        );
     }
 
     #[test]

@@ -6,16 +6,19 @@
 //! an identity, and a ```` ```raft ```` block makes a scenario card.
 
 mod chunks;
+pub mod cloze;
 mod deck_name;
 mod diagnostic;
 mod directives;
 mod duplicates;
 mod front_matter;
+pub mod html;
 pub mod html_images;
 mod lines;
 pub mod markdown;
 mod parse;
 mod ranges;
+mod split;
 mod tags;
 
 use std::path::Path;
@@ -25,9 +28,10 @@ pub use diagnostic::{Diagnostic, Related, Severity, code, whole_file};
 pub use duplicates::duplicate_ids;
 pub use lines::LineIndex;
 pub use parse::{
-    MIN_PART, ParsedFile, ParsedPart, PartPlan, join_parts, parse_file, parse_file_in_pieces,
-    parse_part, plan_parts, plan_parts_at,
+    MIN_PART, ParsedFile, ParsedPart, PartPlan, identity_text, join_parts, parse_file,
+    parse_file_in_pieces, parse_part, plan_parts, plan_parts_at,
 };
+pub use split::{SplitCard, card_ids, split, split_into};
 
 /// The built-in Raft deck, used by every command given no notes.
 pub const BUILTIN_DECK: &str = include_str!("../../decks/raft.md");

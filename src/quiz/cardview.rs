@@ -3,6 +3,7 @@
 use crate::srs::format_interval;
 use crate::store::StoredCard;
 
+use super::cloze;
 use super::driver::View;
 use super::render::render;
 use super::session::Mode;
@@ -40,9 +41,10 @@ pub fn header(view: &View<'_>, width: usize) -> Vec<Line> {
     vec![line]
 }
 
-/// The question, in bold.
+/// The question, in bold (a cloze card's with its cloze hidden).
 pub fn front(card: &StoredCard, width: usize) -> Vec<Line> {
-    let mut lines = render(&card.front, width);
+    let question = cloze::question(&card.front);
+    let mut lines = render(question.as_deref().unwrap_or(&card.front), width);
     for line in &mut lines {
         for span in line.iter_mut() {
             span.style = span
@@ -59,7 +61,9 @@ pub fn back(card: &StoredCard, width: usize) -> Vec<Line> {
         format!("── answer {}", "─".repeat(width.min(72).saturating_sub(10))),
         palette::DIM,
     )]];
-    let body = render(&card.back, width);
+    // A cloze card answers with its text, the cloze revealed, then its extra.
+    let answer = cloze::answer(&card.front, &card.back);
+    let body = render(answer.as_deref().unwrap_or(&card.back), width);
     if body.is_empty() {
         lines.push(vec![Span::new("(no answer written)", palette::DIM)]);
     }

@@ -2,6 +2,7 @@
 //! behind a full-screen terminal front end or a line-based one.
 
 pub mod cardview;
+pub mod cloze;
 pub mod days;
 pub mod driver;
 pub mod editor;

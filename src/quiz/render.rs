@@ -6,6 +6,7 @@
 use anstyle::{Effects, Style};
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 
+use super::cloze::{Highlight, Piece, has_marks, pieces};
 use super::highlight::highlight;
 use super::styled::{Line, Span, columns, palette, wrap};
 use crate::notes::markdown::options;
@@ -46,6 +47,8 @@ struct Renderer {
     table: Option<Table>,
     links: Vec<String>,
     in_metadata: bool,
+    /// Inside a cloze's highlighted part (see `quiz::cloze`).
+    cloze: Highlight,
 }
 
 impl Renderer {
@@ -62,17 +65,19 @@ impl Renderer {
             table: None,
             links: Vec::new(),
             in_metadata: false,
+            cloze: Highlight::default(),
         }
     }
 
     fn style(&self) -> Style {
-        self.styles.iter().fold(Style::new(), |acc, s| {
+        let style = self.styles.iter().fold(Style::new(), |acc, s| {
             let mut style = acc.effects(acc.get_effects() | s.get_effects());
             if let Some(colour) = s.get_fg_color() {
                 style = style.fg_color(Some(colour));
             }
             style
-        })
+        });
+        self.cloze.style(style)
     }
 
     /// Columns of indentation for text inside the current lists.
@@ -199,6 +204,16 @@ impl Renderer {
     }
 
     fn text(&mut self, text: &str) {
+        if has_marks(text) {
+            for piece in pieces(text) {
+                match piece {
+                    Piece::Text(text) => self.text(text),
+                    Piece::Start => self.cloze.enter(),
+                    Piece::End => self.cloze.leave(),
+                }
+            }
+            return;
+        }
         let style = self.style();
         if let Some(table) = &mut self.table {
             if let Some(cell) = table.rows.last_mut().and_then(|row| row.last_mut()) {
@@ -211,6 +226,17 @@ impl Renderer {
 
     /// Text that wraps as one word (inline code, math).
     fn atom(&mut self, text: &str, style: Style) {
+        if has_marks(text) {
+            for piece in pieces(text) {
+                match piece {
+                    Piece::Text(text) => self.atom(text, style),
+                    Piece::Start => self.cloze.enter(),
+                    Piece::End => self.cloze.leave(),
+                }
+            }
+            return;
+        }
+        let style = self.cloze.style(style);
         if let Some(table) = &mut self.table {
             if let Some(cell) = table.rows.last_mut().and_then(|row| row.last_mut()) {
                 cell.push(Span::new(text, style));
@@ -373,10 +399,11 @@ impl Renderer {
             return;
         };
         let indent = self.indent() + 2;
+        let marked = has_marks(&code);
         for line in highlight(&language, &code) {
             let mut out = self.quote_prefix();
             out.push(Span::plain(" ".repeat(indent)));
-            out.extend(line);
+            out.extend(if marked { self.cloze.spans(line) } else { line });
             self.lines.push(out);
         }
     }

@@ -10,6 +10,7 @@ mod cards;
 mod columns;
 mod error;
 mod exports;
+mod fasthash;
 mod open;
 mod reviews;
 mod scenario;

@@ -119,6 +119,7 @@ mod tests {
         let card = Card {
             id: id.clone(),
             pinned: true,
+            kind: crate::deck::CardKind::Basic,
             deck: "Raft".into(),
             front: "Does node 1 grant its vote?".into(),
             back: "```raft\ngenerate vote-decision\n```\n".into(),

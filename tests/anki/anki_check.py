@@ -55,13 +55,9 @@ def state(col):
         note = col.get_note(nid)
         model = note.note_type()
         cards = note.cards()
-        # The sort field and first-field checksum Anki computed when it stored the note.
-        sort_field, checksum = col.db.first("select sfld, csum from notes where id = ?", nid)
         notes.append(
             {
                 "id": note.id,
-                "sfld": str(sort_field),
-                "csum": checksum,
                 "guid": note.guid,
                 "mod": note.mod,
                 "notetype": model["name"],

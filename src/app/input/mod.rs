@@ -142,7 +142,7 @@ pub fn load(paths: &[PathBuf], deck: Option<&str>, purpose: Purpose) -> Result<L
             for card in &mut parsed.cards {
                 card.id = CardId::built_in(
                     &card.deck,
-                    &card.front,
+                    &notes::identity_text(card),
                     card.pinned.then_some(card.id.as_str()),
                 );
             }

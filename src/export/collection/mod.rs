@@ -18,9 +18,9 @@ mod col_json;
 
 use col_json::col_json;
 
+use super::html::strip_html;
 use super::model::NoteType;
 use super::render::RenderedNote;
-use super::sort_text::sort_text;
 use super::sqlite::{
     Database, FirstPage, IndexRecords, TableTree, Value, encode, integer_affinity,
 };
@@ -110,7 +110,7 @@ impl StoredNote {
         let sort_field = note
             .fields
             .first()
-            .map(|f| sort_text(f))
+            .map(|f| strip_html(f))
             .unwrap_or_default();
         let checksum = field_checksum(&sort_field);
         let tags = if note.tags.is_empty() {

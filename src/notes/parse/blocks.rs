@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{CodeBlock, Walker};
 use crate::deck::{MediaRef, ScenarioSource};
 use crate::notes::diagnostic::{Diagnostic, code};
-use crate::notes::{directives, html_images};
+use crate::notes::{directives, front_matter, html_images};
 
 impl Walker<'_, '_> {
     pub(super) fn opaque(&mut self, range: Range<usize>) {
@@ -93,6 +93,10 @@ impl Walker<'_, '_> {
             };
             let at = range.start + comment.range.start;
             let len = comment.range.len();
+            if directive.name == "reverse" {
+                self.reverse(directive.value, at..at + len);
+                continue;
+            }
             if directive.name != "id" {
                 self.diagnostics.push(
                     Diagnostic::warning(
@@ -101,8 +105,8 @@ impl Walker<'_, '_> {
                         format!("unknown directive `{}`", directive.name),
                     )
                     .spanning(len)
-                    .label("mdcards knows only `id:`")
-                    .hint("write `<!-- id: NAME -->` to pin a card's identity; other comments are fine when they do not start with `word:`"),
+                    .label("mdcards knows only `id:` and `reverse:`")
+                    .hint("write `<!-- id: NAME -->` to pin a card's identity, `<!-- reverse: yes -->` to ask it both ways; other comments are fine when they do not start with `word:`"),
                 );
                 continue;
             }
@@ -162,6 +166,58 @@ impl Walker<'_, '_> {
                     .label("second id")
                     .related(first_location, first_len, "first id")
                     .hint("keep one `<!-- id: ... -->` per card"),
+                );
+            }
+        }
+    }
+
+    /// `<!-- reverse: yes -->` or `<!-- reverse: no -->` under a heading: ask the card both
+    /// ways, or not (overriding the file's front matter).
+    pub(super) fn reverse(&mut self, value: &str, range: Range<usize>) {
+        let location = self.source.at(range.start);
+        let len = range.len();
+        let Some(card) = &mut self.open else {
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    code::OUTSIDE_CARD,
+                    location,
+                    "a `reverse:` outside any card reverses nothing",
+                )
+                .spanning(len)
+                .label("not under a `## ` heading")
+                .hint("put `<!-- reverse: yes -->` under the heading of the card to ask both ways, or `reverse: true` in the front matter for every card of the file"),
+            );
+            return;
+        };
+        card.cuts.push(range.clone());
+        let Some(yes) = front_matter::yes_no(value) else {
+            self.diagnostics.push(
+                Diagnostic::error(
+                    code::MALFORMED_REVERSE,
+                    location,
+                    format!("`reverse:` is yes or no, not {value:?}"),
+                )
+                .spanning(len)
+                .label("expected `yes` or `no`")
+                .hint("write `<!-- reverse: yes -->` to ask this card both ways, `<!-- reverse: no -->` to ask it one way"),
+            );
+            return;
+        };
+        match &card.reverse {
+            None => card.reverse = Some((yes, range)),
+            Some((_, first)) => {
+                let first_location = self.source.at(first.start);
+                let first_len = first.len();
+                self.diagnostics.push(
+                    Diagnostic::error(
+                        code::MALFORMED_REVERSE,
+                        location,
+                        "a card has one `reverse:`; this is its second",
+                    )
+                    .spanning(len)
+                    .label("second `reverse:`")
+                    .related(first_location, first_len, "first `reverse:`")
+                    .hint("keep one `<!-- reverse: ... -->` per card"),
                 );
             }
         }

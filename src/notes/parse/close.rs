@@ -6,7 +6,8 @@
 use std::ops::Range;
 
 use super::{OpenCard, Walker};
-use crate::deck::{Card, CardId};
+use crate::deck::{Card, CardId, CardKind};
+use crate::notes::cloze;
 use crate::notes::diagnostic::{Diagnostic, code};
 use crate::notes::ranges::side_text;
 use crate::notes::tags::add_unique;
@@ -48,6 +49,15 @@ impl Walker<'_, '_> {
                 .related(first, separators[0].len(), "this `%` ends the front")
                 .hint("a card has one `%` between its front and back; start a new card with `## `"),
             );
+        }
+
+        let whole = card.heading.start..end;
+        if cloze::may_hold_cloze(&text[whole.clone()]) {
+            let located = cloze::locate(&text[whole]);
+            if !located.scan.clozes.is_empty() || !located.scan.faults.is_empty() {
+                self.close_cloze(card, located, separators.first().cloned(), body);
+                return;
+            }
         }
 
         let heading_text = text[card.front.clone()].trim();
@@ -105,8 +115,21 @@ impl Walker<'_, '_> {
             Some((name, _)) => (CardId::pinned(&name), true),
             None => (CardId::from_stored(String::new()), false),
         };
+        let reverse = match &card.reverse {
+            Some((true, range)) if card.scenario.is_some() => {
+                self.misplaced_reverse(range.clone(), "a scenario card is asked one way");
+                false
+            }
+            Some((yes, _)) => *yes,
+            None => self.file_reverse && card.scenario.is_none(),
+        };
         self.cards.push(Card {
             id,
+            kind: if reverse {
+                CardKind::Reversed
+            } else {
+                CardKind::Basic
+            },
             pinned,
             deck: String::new(),
             front,
@@ -116,6 +139,148 @@ impl Walker<'_, '_> {
             scenario: card.scenario.map(|(scenario, _)| scenario),
             location,
         });
+    }
+
+    /// Close a card holding clozes (`located` was read from its heading on): a cloze note,
+    /// or no card at all when a cloze is malformed, since no renderer could show it.
+    ///
+    /// Its front (Anki's Text field) runs from the heading to the `%` line, or without one,
+    /// to the end of the last top-level block holding a cloze; the rest is its back (Anki's
+    /// Back Extra), shown with the answer, and may be empty.
+    fn close_cloze(
+        &mut self,
+        card: OpenCard,
+        located: cloze::Located,
+        separator: Option<Range<usize>>,
+        body: Range<usize>,
+    ) {
+        let text = self.source.text;
+        let base = card.heading.start;
+        let location = self.source.at(base);
+        let heading_len = self.heading_line_len(&card.heading);
+        let mut refused = false;
+        for fault in &located.scan.faults {
+            refused = true;
+            self.diagnostics.push(
+                Diagnostic::error(
+                    code::MALFORMED_CLOZE,
+                    self.source.at(base + fault.range.start),
+                    fault.kind.message(),
+                )
+                .spanning(fault.range.len())
+                .label(fault.kind.label())
+                .related(
+                    location.clone(),
+                    heading_len,
+                    "this card is left out until it is fixed",
+                )
+                .hint(fault.kind.hint()),
+            );
+        }
+        let clozes = &located.scan.clozes;
+        let mut misplaced = |walker: &mut Self, cloze: &cloze::Cloze, message, label, hint| {
+            refused = true;
+            walker.diagnostics.push(
+                Diagnostic::error(
+                    code::MISPLACED_CLOZE,
+                    walker.source.at(base + cloze.range.start),
+                    message,
+                )
+                .spanning(cloze.range.len())
+                .label(label)
+                .related(
+                    location.clone(),
+                    heading_len,
+                    "this card is left out until it is fixed",
+                )
+                .hint(hint),
+            );
+        };
+        if let (Some(first), Some(_)) = (clozes.first(), &card.scenario) {
+            misplaced(
+                self,
+                first,
+                "a scenario card cannot hold clozes",
+                "cloze in a scenario card",
+                "the simulator answers a scenario card; put the cloze in a card of its own",
+            );
+        }
+        if let Some(separator) = &separator
+            && let Some(below) = clozes
+                .iter()
+                .find(|c| base + c.range.start > separator.start)
+        {
+            misplaced(
+                self,
+                below,
+                "a cloze below `%` is never asked",
+                "below `%`",
+                "the text below `%` is shown with the answer as written (Anki's Back Extra); move the cloze above `%`, or remove the `%` line",
+            );
+        }
+        if refused || clozes.is_empty() {
+            return;
+        }
+        if let Some((true, range)) = &card.reverse {
+            self.misplaced_reverse(
+                range.clone(),
+                "a cloze card has no reverse: each cloze number is a card",
+            );
+        }
+
+        let heading_text = text[card.front.clone()].trim();
+        let (front_end, back_range) = match &separator {
+            Some(separator) => (separator.start, (separator.end + 1).min(body.end)..body.end),
+            None => {
+                let last = located
+                    .blocks
+                    .iter()
+                    .map(|block| base + block.end)
+                    .max()
+                    .unwrap_or(body.start)
+                    .clamp(body.start, body.end);
+                (last, last..body.end)
+            }
+        };
+        let more = side_text(text, body.start..front_end, &card.cuts, &mut self.scratch);
+        let front = match (heading_text.is_empty(), more.is_empty()) {
+            (_, true) => heading_text.to_owned(),
+            (true, false) => more,
+            (false, false) => format!("{heading_text}\n\n{more}"),
+        };
+        let back = side_text(text, back_range, &card.cuts, &mut self.scratch);
+        let mut tags = Vec::with_capacity(self.file_tags.len() + card.tags.len());
+        tags.extend_from_slice(&self.file_tags);
+        add_unique(&mut tags, card.tags);
+        let (id, pinned) = match card.pinned {
+            Some((name, _)) => (CardId::pinned(&name), true),
+            None => (CardId::from_stored(String::new()), false),
+        };
+        self.cards.push(Card {
+            id,
+            kind: CardKind::Cloze,
+            pinned,
+            deck: String::new(),
+            front,
+            back,
+            tags,
+            media: card.media,
+            scenario: None,
+            location,
+        });
+    }
+
+    fn misplaced_reverse(&mut self, range: Range<usize>, why: &str) {
+        self.diagnostics.push(
+            Diagnostic::error(
+                code::MISPLACED_REVERSE,
+                self.source.at(range.start),
+                format!("this card cannot be reversed: {why}"),
+            )
+            .spanning(range.len())
+            .label("not for this kind of card")
+            .hint("remove `<!-- reverse: yes -->`; reversing applies to question/answer cards"),
+        );
     }
 
     /// `[latex]...[/latex]` spans: `%` lines inside them are LaTeX comments, not separators.

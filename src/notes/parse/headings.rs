@@ -55,6 +55,7 @@ impl Walker<'_, '_> {
                     media: Vec::new(),
                     scenario: None,
                     pinned: None,
+                    reverse: None,
                 });
                 for (dest, range) in images {
                     self.image(&dest, range);

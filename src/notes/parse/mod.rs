@@ -2,6 +2,7 @@
 //! iterator. Cards keep their markdown as written (sliced from the source, minus tag lines
 //! and id comments), so renderers see exactly what the author wrote.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -14,13 +15,14 @@ mod parts;
 mod tag_lines;
 
 use super::chunks::{self, Definitions};
+use super::cloze;
 use super::deck_name::deck_path;
 use super::diagnostic::{Diagnostic, code};
 use super::front_matter;
 use super::lines::SourceFile;
 use super::ranges::RangeSet;
 use super::tags::add_unique;
-use crate::deck::{Card, CardId, MediaRef, ScenarioSource};
+use crate::deck::{Card, CardId, CardKind, MediaRef, ScenarioSource};
 
 pub(super) use blocks::fence_is_closed;
 pub use close::one_line;
@@ -196,8 +198,14 @@ fn finish(
             fallback
         }
     };
-    // Headings without answers already say why they are not cards.
-    if cards.is_empty() && !diagnostics.iter().any(|d| d.code == code::EMPTY_BACK) {
+    // Headings without answers, and cards refused for a malformed cloze, already say why
+    // they are not cards.
+    let explained = [
+        code::EMPTY_BACK,
+        code::MALFORMED_CLOZE,
+        code::MISPLACED_CLOZE,
+    ];
+    if cards.is_empty() && !diagnostics.iter().any(|d| explained.contains(&d.code)) {
         diagnostics.push(
             Diagnostic::warning(
                 code::NO_CARDS,
@@ -236,14 +244,28 @@ fn file_deck(
     }
 }
 
-/// Give every card its deck, and the unpinned ones their id.
+/// Give every card its deck, and the unpinned ones their id: a hash of the deck and the
+/// front, a cloze note's front with every cloze reduced to `{{c}}` (so that editing what a
+/// cloze hides keeps the note's identity).
 fn identify(cards: &mut [Card], deck: &str) {
     for card in cards {
         if !card.pinned {
-            card.id = CardId::from_front(deck, &card.front);
+            card.id = CardId::from_front(deck, &identity_text(card));
         }
         card.deck.clear();
         card.deck.push_str(deck);
+    }
+}
+
+/// What a card's identity is a hash of, with its deck: its front, or for a cloze note its
+/// text with every cloze reduced to `{{c}}`.
+pub fn identity_text(card: &Card) -> Cow<'_, str> {
+    match card.kind {
+        CardKind::Cloze => {
+            let clozes = cloze::scan(&card.front).clozes;
+            Cow::Owned(cloze::masked(&card.front, &clozes))
+        }
+        _ => Cow::Borrowed(&card.front),
     }
 }
 
@@ -260,6 +282,8 @@ struct OpenCard {
     media: Vec<MediaRef>,
     scenario: Option<(ScenarioSource, Range<usize>)>,
     pinned: Option<(String, Range<usize>)>,
+    /// `<!-- reverse: yes|no -->`: whether to ask the card both ways, and where it says so.
+    reverse: Option<(bool, Range<usize>)>,
 }
 
 struct Heading {
@@ -312,6 +336,8 @@ struct Walker<'s, 'a> {
     cards: Vec<Card>,
     open: Option<OpenCard>,
     file_tags: Vec<String>,
+    /// Front matter `reverse: true`: basic cards are asked both ways unless they say not.
+    file_reverse: bool,
     title: Option<Title>,
     /// Nesting depth of the event being handled (0: a top-level block).
     depth: usize,
@@ -332,6 +358,7 @@ impl<'s, 'a> Walker<'s, 'a> {
             cards: Vec::with_capacity(expected_cards),
             open: None,
             file_tags: Vec::new(),
+            file_reverse: false,
             title: None,
             depth: 0,
             heading: None,
@@ -345,8 +372,9 @@ impl<'s, 'a> Walker<'s, 'a> {
     /// The file's front matter, before any event.
     fn front_matter(&mut self, content: Range<usize>) {
         let text = self.text(content.clone());
-        let tags = front_matter::parse(self.source, text, content.start, &mut self.diagnostics);
-        add_unique(&mut self.file_tags, tags);
+        let parsed = front_matter::parse(self.source, text, content.start, &mut self.diagnostics);
+        add_unique(&mut self.file_tags, parsed.tags);
+        self.file_reverse = parsed.reverse;
     }
 
     fn text(&self, range: Range<usize>) -> &'a str {

@@ -8,14 +8,14 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::layout::{self, Place};
 use super::plan::{Action, Entries, StoredEntry, StoredText, Texts, plan};
-use super::{NoteCard, SourceFile, StoredSource, SyncInput, SyncReport, content_hash, in_scope};
+use super::{NoteCard, SourceFile, StoredSource, SyncInput, SyncReport, in_scope};
 use crate::deck::CardId;
 use crate::srs::{CardState, Timestamp};
 use crate::store::Store;
 use crate::store::cards::Sched;
 use crate::store::columns::StateColumns;
 use crate::store::error::Error;
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use crate::store::fasthash::FastMap;
 
 /// Above this many ids not found in scope, read the whole table instead of point lookups.
 const BULK_LOOKUP: usize = 2_000;
@@ -76,7 +76,7 @@ const ENTRY_COLUMNS: &str = "c.id, c.source_id, c.content_hash, c.pinned, \
 /// Read one entry; the source is looked up by id, so its path is shared, not copied.
 fn read_entry(
     row: &rusqlite::Row<'_>,
-    paths: &FxHashMap<i64, Arc<str>>,
+    paths: &HashMap<i64, Arc<str>>,
 ) -> rusqlite::Result<StoredEntry> {
     let source_id: i64 = row.get(1)?;
     Ok(StoredEntry {
@@ -95,7 +95,7 @@ fn read_entry(
 
 /// Every stored card in scope, plus every stored card (anywhere) whose id the notes use.
 fn read_entries(conn: &Connection, input: &SyncInput<'_>) -> rusqlite::Result<Entries> {
-    let mut paths: FxHashMap<i64, Arc<str>> = FxHashMap::default();
+    let mut paths: HashMap<i64, Arc<str>> = HashMap::new();
     let mut scoped_sources = Vec::new();
     {
         let mut statement = conn.prepare_cached("SELECT id, path FROM sources")?;
@@ -110,7 +110,7 @@ fn read_entries(conn: &Connection, input: &SyncInput<'_>) -> rusqlite::Result<En
             paths.insert(id, Arc::from(path));
         }
     }
-    let mut entries = Entries::with_capacity_and_hasher(input.cards.len(), FxBuildHasher);
+    let mut entries = Entries::with_capacity_and_hasher(input.cards.len(), FastMap::default());
     if !scoped_sources.is_empty() {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM cards c WHERE c.source_id IN ({})",
@@ -125,7 +125,7 @@ fn read_entries(conn: &Connection, input: &SyncInput<'_>) -> rusqlite::Result<En
             entries.insert(entry.id.clone(), entry);
         }
     }
-    let missing: HashSet<&CardId, FxBuildHasher> = input
+    let missing: HashSet<&CardId, FastMap> = input
         .cards
         .iter()
         .map(|n| &n.card.id)
@@ -161,8 +161,8 @@ fn read_texts(conn: &Connection, ids: &[&CardId]) -> rusqlite::Result<Texts> {
         "SELECT deck, front, back, tags, scenario, source_id, \
          (SELECT count(*) FROM reviews r WHERE r.card_id = c.id) FROM cards c WHERE id = ?",
     )?;
-    let mut layouts: FxHashMap<i64, FxHashMap<String, Place>> = FxHashMap::default();
-    let mut texts = Texts::with_capacity_and_hasher(ids.len(), FxBuildHasher);
+    let mut layouts: HashMap<i64, HashMap<String, Place>> = HashMap::new();
+    let mut texts = Texts::with_capacity_and_hasher(ids.len(), FastMap::default());
     for id in ids {
         let (mut text, source_id) = statement.query_row([id.as_str()], |row| {
             let tags: String = row.get(3)?;
@@ -275,8 +275,8 @@ fn forget_missing_sources(
 /// Each source's layout: its cards' ids and lines in order, first occurrences only (a
 /// duplicate id is not synced).
 fn layouts<'a>(input: &'a SyncInput<'_>) -> HashMap<&'a str, Vec<u8>> {
-    let mut seen: HashSet<&CardId, FxBuildHasher> =
-        HashSet::with_capacity_and_hasher(input.cards.len(), FxBuildHasher);
+    let mut seen: HashSet<&CardId, FastMap> =
+        HashSet::with_capacity_and_hasher(input.cards.len(), FastMap::default());
     let mut by_source: HashMap<&str, Vec<(&str, u32)>> = HashMap::new();
     // Cards come file by file: collect a run, then file it under its source.
     let mut run: Vec<(&str, u32)> = Vec::new();
@@ -379,7 +379,7 @@ fn insert(
         card.back,
         tags_json(note),
         card.scenario.as_ref().map(|s| &s.script),
-        content_hash(card),
+        note.hash,
         source_id,
         s.state,
         s.step,
@@ -413,7 +413,7 @@ fn write_content(
         card.back,
         tags_json(note),
         card.scenario.as_ref().map(|s| &s.script),
-        content_hash(card),
+        note.hash,
         source_id,
         now.0,
         id.as_str(),

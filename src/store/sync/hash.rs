@@ -30,9 +30,15 @@ impl Fnv {
 
 /// The hash of what a card shows: deck, front, back, tags and scenario script.
 pub fn content_hash(card: &Card) -> i64 {
+    content_hash_with_front(card, &card.front)
+}
+
+/// [`content_hash`] with `front` in place of the card's front: a cloze card's fingerprint
+/// leaves out what the note's other clozes hide (see `notes::split`).
+pub fn content_hash_with_front(card: &Card, front: &str) -> i64 {
     let mut h = Fnv(OFFSET);
     h.field(&card.deck);
-    h.field(&card.front);
+    h.field(front);
     h.field(&card.back);
     for tag in &card.tags {
         h.bytes(tag.as_bytes());
@@ -58,6 +64,7 @@ mod tests {
         Card {
             id: CardId::from_front("Raft", front),
             pinned: false,
+            kind: crate::deck::CardKind::Basic,
             deck: "Raft".into(),
             front: front.into(),
             back: back.into(),

@@ -7,7 +7,7 @@
 //!
 //! Format: for each card, the line (u32 LE), the id's length (u32 LE) and the id's bytes.
 
-use rustc_hash::FxHashMap;
+use std::collections::HashMap;
 
 /// A card's place in its file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,8 +30,8 @@ pub fn encode<'a>(cards: impl Iterator<Item = (&'a str, u32)>) -> Vec<u8> {
 }
 
 /// Decode a layout into places by id; a damaged blob yields what could be read.
-pub fn decode(bytes: &[u8]) -> FxHashMap<String, Place> {
-    let mut places = FxHashMap::default();
+pub fn decode(bytes: &[u8]) -> HashMap<String, Place> {
+    let mut places = HashMap::new();
     let mut rest = bytes;
     let mut position = 0;
     while rest.len() >= 8 {

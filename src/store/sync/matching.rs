@@ -5,7 +5,8 @@
 //!
 //! 1. **Same front.** A vanished and an appeared card whose fronts are equal once
 //!    normalised (case, spacing) are the same card: its deck was renamed, or a pin
-//!    (`<!-- id: -->`) was added. Ties prefer the same file, then the nearest position.
+//!    (`<!-- id: -->`) was added, or it is the reverse card of a reworded question (whose
+//!    front is the unchanged answer). Ties prefer the same file, then the nearest position.
 //! 2. **Similar.** Every remaining pair is scored: front similarity (normalised Levenshtein)
 //!    weighs 0.6, back similarity (Sørensen–Dice on character bigrams) 0.4. A pair is
 //!    eligible when the front is at least 50% similar and the score at least 0.6, or when a
@@ -142,10 +143,18 @@ fn same_front(
             let old = &vanished[v_index];
             let reason = if new.pinned {
                 Reason::PinAdded
-            } else {
+            } else if old.deck != new.deck {
                 Reason::DeckRenamed {
                     from: old.deck.to_owned(),
                     to: new.deck.to_owned(),
+                }
+            } else {
+                // Same deck and front, another id: the reverse card of a note whose
+                // question was reworded (its front is the note's answer).
+                Reason::Similar {
+                    front: 1.0,
+                    back: dice(old.back, new.back, &bigrams(old.back), &bigrams(new.back)),
+                    same_file: old.source == new.source,
                 }
             };
             matches.push(Match {

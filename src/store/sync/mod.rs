@@ -26,7 +26,7 @@ use serde::Serialize;
 
 use crate::deck::{Card, CardId};
 
-pub use hash::content_hash;
+pub use hash::{content_hash, content_hash_with_front};
 pub use plan::{Entries, StoredEntry, StoredText, Texts};
 
 /// Which notes were read.
@@ -73,20 +73,36 @@ pub struct NoteCard {
     pub source: String,
     /// 0-based index of the card within its source.
     pub position: u32,
+    /// The fingerprint of its content that tells "unchanged" from "updated": `content_hash`
+    /// of the card, or for a cloze card of its note with the other clozes left out.
+    pub hash: i64,
+    /// Which note the card comes from (cards of one note share it). A cloze card shows what
+    /// the note's other clozes hide, so when one card of a note changes, the texts of the
+    /// others are rewritten too (without being reported as updated).
+    pub note: u32,
 }
 
 impl NoteCard {
-    /// Attach sources and positions to cards in note order; `source_of` turns a card's file
-    /// into its source name.
-    pub fn from_cards(
-        cards: Vec<Card>,
+    /// Attach sources and positions to cards in note order, each card its own note;
+    /// `source_of` turns a card's file into its source name.
+    pub fn from_cards(cards: Vec<Card>, source_of: impl FnMut(&Card) -> String) -> Vec<NoteCard> {
+        let cards = cards.into_iter().enumerate().map(|(note, card)| {
+            let hash = content_hash(&card);
+            (card, hash, note as u32)
+        });
+        NoteCard::from_note_cards(cards, source_of)
+    }
+
+    /// [`NoteCard::from_cards`] for cards that come with their fingerprint and note.
+    pub fn from_note_cards(
+        cards: impl IntoIterator<Item = (Card, i64, u32)>,
         mut source_of: impl FnMut(&Card) -> String,
     ) -> Vec<NoteCard> {
         let mut next_position: std::collections::HashMap<String, u32> =
             std::collections::HashMap::new();
         cards
             .into_iter()
-            .map(|card| {
+            .map(|(card, hash, note)| {
                 let source = source_of(&card);
                 let position = match next_position.get_mut(&source) {
                     Some(slot) => {
@@ -102,6 +118,8 @@ impl NoteCard {
                     card,
                     source,
                     position,
+                    hash,
+                    note,
                 }
             })
             .collect()

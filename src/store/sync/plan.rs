@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use super::layout::Place;
 use super::matching::{self, Side};
-use super::{Change, ChangeKind, Counts, NoteCard, Scope, SyncReport, content_hash, in_scope};
-use crate::deck::{CardId, normalise};
-use rustc_hash::FxBuildHasher;
+use super::{Change, ChangeKind, Counts, NoteCard, Scope, SyncReport, in_scope};
+use crate::deck::{CardId, CardKind, normalise};
+use crate::store::fasthash::FastMap;
 
 /// What the store holds about a card, enough to classify it.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,13 +61,10 @@ pub enum Action {
     },
 }
 
-// Maps keyed by card ids hash with FxHash: std's SipHash resists hash flooding, which local
-// notes cannot mount, and costs about a tenth of a sync of 100,000 cards.
-
 /// Stored cards by id.
-pub type Entries = HashMap<CardId, StoredEntry, FxBuildHasher>;
+pub type Entries = HashMap<CardId, StoredEntry, FastMap>;
 /// Stored texts by id.
-pub type Texts = HashMap<CardId, StoredText, FxBuildHasher>;
+pub type Texts = HashMap<CardId, StoredText, FastMap>;
 /// Reads stored texts for a batch of ids.
 pub type TextLookup<'a, E> = dyn FnMut(&[&CardId]) -> Result<Texts, E> + 'a;
 
@@ -86,8 +83,8 @@ pub fn plan<E>(
     texts: &mut TextLookup<'_, E>,
 ) -> Result<Plan, E> {
     let mut warnings = Vec::new();
-    let mut first: HashMap<&CardId, usize, FxBuildHasher> =
-        HashMap::with_capacity_and_hasher(cards.len(), FxBuildHasher);
+    let mut first: HashMap<&CardId, usize, FastMap> =
+        HashMap::with_capacity_and_hasher(cards.len(), FastMap::default());
     let mut unique = Vec::new();
     for (index, note) in cards.iter().enumerate() {
         if let Some(&earlier) = first.get(&note.card.id) {
@@ -113,7 +110,7 @@ pub fn plan<E>(
         let note = &cards[index];
         match stored.get(&note.card.id) {
             Some(entry) => {
-                let changed = entry.content_hash != content_hash(&note.card);
+                let changed = entry.content_hash != note.hash;
                 let moved = *entry.source != *note.source;
                 known.push((index, entry, changed, moved));
             }
@@ -245,7 +242,7 @@ pub fn plan<E>(
         .collect();
     let matches = matching::match_renames(&old_sides, &new_sides);
 
-    let mut renamed_old: HashSet<&CardId, FxBuildHasher> = HashSet::default();
+    let mut renamed_old: HashSet<&CardId, FastMap> = HashSet::default();
     let mut renamed_new: HashSet<usize> = HashSet::new();
     for m in &matches {
         let entry = vanished[old_candidates[m.vanished]];
@@ -285,7 +282,13 @@ pub fn plan<E>(
         actions.push(Action::Insert { card: index });
         changes.push((
             index,
-            change(ChangeKind::Added, &cards[index], None, String::new(), 0),
+            change(
+                ChangeKind::Added,
+                &cards[index],
+                None,
+                added_detail(&cards[index]),
+                0,
+            ),
         ));
     }
     changes.sort_by_key(|(index, _)| *index);
@@ -313,6 +316,33 @@ pub fn plan<E>(
             detail: "its note is gone; history kept, hidden from quizzes".to_owned(),
             reviews: text.map_or(0, |t| t.reviews),
         });
+    }
+
+    // A cloze card shows what its note's other clozes hide: when any card of a note
+    // changed, the note's unchanged cloze cards get their text rewritten, unreported.
+    let touched: HashSet<u32> = actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Insert { card } | Action::Update { card, .. } | Action::Rename { card, .. } => {
+                Some(cards[*card].note)
+            }
+            Action::Retire { .. } => None,
+        })
+        .collect();
+    if !touched.is_empty() {
+        for &(index, entry, changed, moved) in &known {
+            let note = &cards[index];
+            if !(changed || moved || entry.retired)
+                && touched.contains(&note.note)
+                && matches!(note.card.kind, CardKind::ClozeNumber(_))
+            {
+                actions.push(Action::Update {
+                    id: entry.id.clone(),
+                    card: index,
+                    release_leech: false,
+                });
+            }
+        }
     }
 
     Ok(Plan {
@@ -348,21 +378,38 @@ fn change(
     }
 }
 
+/// A reverse card's front is its note's answer: say which card it is.
+fn added_detail(note: &NoteCard) -> String {
+    match note.card.kind {
+        CardKind::Reverse => "reverse card".to_owned(),
+        _ => String::new(),
+    }
+}
+
 /// What differs between the stored text and the note, in words.
 fn describe_edit(old: &StoredText, note: &NoteCard, pinned: bool) -> Vec<String> {
     let card = &note.card;
     let mut details = Vec::new();
+    let reworded = normalise(&old.front) != normalise(&card.front);
     if old.front != card.front {
-        details.push(
-            if pinned && normalise(&old.front) != normalise(&card.front) {
-                "front edited (pinned id kept)".to_owned()
-            } else {
-                "front reformatted".to_owned()
-            },
-        );
+        details.push(match card.kind {
+            // A reverse card asks the note's answer.
+            CardKind::Reverse => "answer edited".to_owned(),
+            CardKind::ClozeNumber(number) if reworded => format!("cloze c{number} edited"),
+            CardKind::ClozeNumber(_) => "text reformatted".to_owned(),
+            _ if pinned && reworded => "front edited (pinned id kept)".to_owned(),
+            _ => "front reformatted".to_owned(),
+        });
     }
     if old.back != card.back {
-        details.push("back edited".to_owned());
+        details.push(
+            match card.kind {
+                CardKind::Reverse => "question reformatted",
+                CardKind::ClozeNumber(_) => "extra edited",
+                _ => "back edited",
+            }
+            .to_owned(),
+        );
     }
     if old.deck != card.deck {
         details.push(format!("deck {:?} -> {:?}", old.deck, card.deck));
